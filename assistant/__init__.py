@@ -1,0 +1,1 @@
+"""Question -> retrieve -> fuse -> select sentences -> an Answer whose every claim cites its passage."""

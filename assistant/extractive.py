@@ -1,0 +1,250 @@
+"""The offline answerer: picks the source sentences that answer the question and quotes them, or refuses.
+
+It writes no claim of its own. Each answer sentence is a sentence of a document, cited with `[n]`; when a
+sentence reports someone's words through "she" or a surname, the document's introduction of that person is quoted
+and cited too, so the answer says who said it. It refuses when the best sentences do not cover the question's
+informative terms, or lack the kind of answer asked for (a number, a date, a person, a place).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from index.document import Hit
+from index.embed import Embedder
+from index.keywords import KeywordIndex
+from index.terms import terms
+
+from .answer import Answer, Citation
+from .attribute import people, speaker
+from .question import Question, analyze, has_answer_type
+
+_AGREED = re.compile(r"\b(?:agreed|agreement|signed|decided|decision|approved|memorandum|committed)\b", re.I)
+_NEGATED = re.compile(r"\bno (?:\w+ )?(?:or \w+ )?(?:agreement|decision)\b|\bnot (?:agreed|decided|signed)\b", re.I)
+_MISSING = {
+    "count": "state the number or amount asked for",
+    "date": "give a date for this",
+    "person": "say who",
+    "place": "say where",
+}
+
+
+class Documents(Protocol):
+    """Where the answerer looks beyond the retrieved chunks: a document's whole text, and which chunk holds an offset."""
+
+    def text(self, document_id: str) -> str | None: ...
+
+    def chunk_at(self, document_id: str, offset: int) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: Hit
+    start: int  # document offsets
+    end: int
+    text: str
+    rank: int  # of its chunk in the fused ranking
+
+
+@dataclass
+class Scored:
+    candidate: Candidate
+    similarity: float
+    coverage: float
+    typed: bool
+    score: float
+
+
+class ExtractiveAnswerer:
+    def __init__(
+        self,
+        *,
+        embedder: Embedder,
+        keywords: KeywordIndex,
+        documents: Documents,
+        max_sentences: int = 3,
+        min_similarity: float = 0.25,
+        min_coverage: float = 0.5,
+        cache_size: int = 4096,
+    ) -> None:
+        self.embedder, self.keywords, self.documents = embedder, keywords, documents
+        self.max_sentences, self.min_similarity, self.min_coverage = max_sentences, min_similarity, min_coverage
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+
+    def answer(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> Answer:
+        q = analyze(question)
+        candidates = [
+            Candidate(hit, s, e, hit.chunk.text[s - hit.chunk.start:e - hit.chunk.start], rank)
+            for rank, hit in enumerate(hits)
+            for s, e in hit.chunk.sentences
+        ]
+        if not candidates:
+            return Answer("The documents do not say: nothing in the index matches this question.", True, [])
+        scored, vectors = self._score(q, candidates, vector)
+        picked = self._pick(scored, vectors)
+        reason = self._refusal(q, picked)
+        if reason is not None:
+            return self._refuse(reason, q, picked or sorted(scored, key=lambda s: -s.score)[:2])
+        return self._compose(q, picked)
+
+    # --- scoring -------------------------------------------------------------------------------------------
+
+    def _weights(self, q: Question) -> dict[str, float]:
+        """Inverse document frequency of each question term; a term found nowhere in the corpus counts 1.5 times."""
+        return {
+            s: self.keywords.idf(s) * (1.5 if self.keywords.document_frequency(s) == 0 else 1.0) for _, s in q.terms
+        }
+
+    def _score(self, q: Question, candidates: list[Candidate], vector: np.ndarray):
+        vectors = self._sentence_vectors(candidates)
+        similarity = vectors @ np.asarray(vector, dtype=np.float32)
+        weights = self._weights(q)
+        total = sum(weights.values())
+        scored = []
+        for candidate, sim in zip(candidates, similarity):
+            present = set(terms(candidate.text))
+            coverage = sum(w for s, w in weights.items() if s in present) / total if total else 1.0
+            typed = has_answer_type(q.kind, candidate.text, _names(candidate))
+            score = float(sim) + 0.5 * coverage + (0.1 if typed and q.kind != "other" else 0.0) - 0.01 * candidate.rank
+            scored.append(Scored(candidate, float(sim), coverage, typed, score))
+        return scored, vectors
+
+    def _sentence_vectors(self, candidates: list[Candidate]) -> np.ndarray:
+        """Sentence vectors, computed once per chunk and kept in a bounded cache."""
+        by_chunk: dict[str, list[Candidate]] = {}
+        for c in candidates:
+            by_chunk.setdefault(c.hit.chunk.id, []).append(c)
+        missing = [cid for cid in by_chunk if cid not in self._cache]
+        if missing:
+            texts = [c.text for cid in missing for c in by_chunk[cid]]
+            embedded = self.embedder.embed(texts)
+            offset = 0
+            for cid in missing:
+                n = len(by_chunk[cid])
+                self._cache[cid] = embedded[offset:offset + n]
+                offset += n
+        for cid in by_chunk:
+            self._cache.move_to_end(cid)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return np.vstack([self._cache[cid] for cid in by_chunk])
+
+    def _pick(self, scored: list[Scored], vectors: np.ndarray) -> list[Scored]:
+        """The best sentence, then others nearly as good that do not repeat what is already picked."""
+        order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
+        picked: list[int] = []
+        best = scored[order[0]].score
+        for i in order:
+            if len(picked) == self.max_sentences or scored[i].score < best - 0.15:
+                break
+            if any(_same_statement(scored[i], scored[j], float(vectors[i] @ vectors[j])) for j in picked):
+                continue  # the same statement in another document (the notes restate the news)
+            picked.append(i)
+        return [scored[i] for i in picked]
+
+    # --- deciding ------------------------------------------------------------------------------------------
+
+    def _refusal(self, q: Question, picked: list[Scored]) -> str | None:
+        if not picked or max(p.similarity for p in picked) < self.min_similarity:
+            return "answer this"
+        support = set().union(*(terms(p.candidate.text) for p in picked))
+        weights = self._weights(q)
+        total = sum(weights.values())
+        coverage = sum(w for s, w in weights.items() if s in support) / total if total else 1.0
+        if coverage < self.min_coverage:
+            return "answer this"
+        if q.kind in _MISSING and not any(p.typed for p in picked):
+            return _MISSING[q.kind]
+        return None
+
+    def _missing_terms(self, q: Question, shown: list[Scored]) -> list[str]:
+        support = set().union(*(terms(p.candidate.text) for p in shown)) if shown else set()
+        return [word for word, s in q.terms if s not in support and self.keywords.document_frequency(s) == 0]
+
+    # --- writing -------------------------------------------------------------------------------------------
+
+    def _refuse(self, reason: str, q: Question, closest: list[Scored]) -> Answer:
+        citations = _Citations()
+        text = f"The documents do not {reason}."
+        missing = self._missing_terms(q, closest)
+        if missing:
+            text += " They do not mention " + _join([f"“{w}”" for w in missing], "or") + "."
+        closest = [c for c in closest if c.similarity > 0]
+        if closest:
+            markers = [citations.add(c.candidate.hit, c.candidate.text, c.similarity) for c in closest]
+            text += " Closest passages: " + ", ".join(f"[{m}]" for m in markers) + "."
+        return Answer(text, True, citations.list())
+
+    def _compose(self, q: Question, picked: list[Scored]) -> Answer:
+        citations = _Citations()
+        parts = []
+        if q.asks_agreement and not any(
+            _AGREED.search(p.candidate.text) and not _NEGATED.search(p.candidate.text) for p in picked
+        ):
+            topic = f" on {q.topic}" if q.topic else ""
+            parts.append(f"The documents record no agreement{topic}; they report what was said.")
+        for p in picked:
+            c = p.candidate
+            prefix = self._attribution(c, citations, p.similarity)
+            marker = citations.add(c.hit, c.text, p.similarity)
+            parts.append(f"{prefix}“{c.text}” [{marker}]" if prefix else f"{c.text} [{marker}]")
+        return Answer(" ".join(parts), False, citations.list())
+
+    def _attribution(self, c: Candidate, citations: "_Citations", similarity: float) -> str:
+        """'Full Name, the role [n]: ' when the sentence reports words of a person introduced elsewhere."""
+        text = self.documents.text(c.hit.chunk.document_id)
+        if not text:
+            return ""
+        who = speaker(text, c.start, c.end, people(text))
+        if who is None or who.person.full_name in c.text:
+            return ""
+        if who.person.intro and not (c.start <= who.person.intro[0] < c.end):
+            s, e = who.person.intro
+            chunk_id = self.documents.chunk_at(c.hit.chunk.document_id, s) or ""
+            marker = citations.add(c.hit, text[s:e], similarity, chunk_id)
+            return f"{text[s:e]} [{marker}]: "
+        return "" if who.named_in_sentence else f"{who.person.full_name}: "
+
+
+def _same_statement(a: Scored, b: Scored, cosine: float) -> bool:
+    words_a, words_b = set(terms(a.candidate.text)), set(terms(b.candidate.text))
+    overlap = len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
+    return cosine > 0.85 or overlap > 0.7
+
+
+def _names(candidate: Candidate) -> set[str]:
+    return set(re.findall(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b", candidate.text))
+
+
+def _join(items: list[str], word: str) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+class _Citations:
+    """Numbers citations in order of first use; the same quote of the same document keeps its number."""
+
+    def __init__(self) -> None:
+        self._items: list[Citation] = []
+
+    def add(self, hit: Hit, quote: str, score: float, chunk_id: str | None = None) -> int:
+        for existing in self._items:
+            if existing.document_id == hit.chunk.document_id and existing.quote == quote:
+                return existing.marker
+        marker = len(self._items) + 1
+        self._items.append(
+            Citation(
+                marker=marker, document_id=hit.chunk.document_id, title=hit.title, source=hit.source, date=hit.date,
+                quote=quote, chunk_id=chunk_id if chunk_id is not None else hit.chunk.id,
+                score=round(float(score), 3),
+            )
+        )
+        return marker
+
+    def list(self) -> list[Citation]:
+        return list(self._items)

@@ -1,0 +1,14 @@
+"""Reciprocal rank fusion: merge ranked lists by chunk id into a new list; inputs are never changed."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+
+def rrf(rankings: Sequence[Sequence[tuple[str, float]]], k: int = 60) -> list[tuple[str, float]]:
+    """Each id scores the sum of 1 / (k + rank) over the lists it appears in (rank from 1), best first."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, (item, _) in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))

@@ -1,0 +1,98 @@
+"""The assistant assembled: settings -> index parts -> retriever -> answerer. The ask flow reads top to bottom."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.catalog import Catalog
+from index.chunk import HuggingFaceTokenCounter
+from index.embed import SentenceTransformerEmbedder, packaged_model_path
+from index.errors import InvalidRequest
+from index.ingest import IngestReport, Progress, ingest
+from index.keywords import KeywordIndex
+from index.store import ChromaStore
+
+from .answer import Answer
+from .extractive import ExtractiveAnswerer
+from .retrieve import Filters, Retriever
+from .settings import Settings
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class Index:
+    """The parts of the index under one data directory (and, optionally, a Chroma server)."""
+
+    catalog: Catalog
+    store: ChromaStore
+    keywords: KeywordIndex
+    embedder: SentenceTransformerEmbedder
+    counter: HuggingFaceTokenCounter
+    max_tokens: int
+
+    @classmethod
+    def open(cls, settings: Settings) -> "Index":
+        embedder = SentenceTransformerEmbedder(settings.embedding_model or packaged_model_path(), threads=settings.threads)
+        data = Path(settings.data_dir)
+        if settings.chroma_host:
+            store = ChromaStore(host=settings.chroma_host, port=settings.chroma_port, collection=settings.collection)
+        else:
+            store = ChromaStore(path=data / "chroma", collection=settings.collection)
+        return cls(
+            catalog=Catalog(data / "catalog.sqlite3"),
+            store=store,
+            keywords=KeywordIndex(data / "bm25"),
+            embedder=embedder,
+            counter=HuggingFaceTokenCounter(embedder.tokenizer_file),
+            max_tokens=min(settings.chunk_tokens, embedder.max_tokens),
+        )
+
+    def ingest(self, paths, progress: Progress | None = None) -> IngestReport:
+        return ingest(
+            paths, catalog=self.catalog, store=self.store, keywords=self.keywords, embedder=self.embedder,
+            counter=self.counter, max_tokens=self.max_tokens, progress=progress,
+        )
+
+    def text(self, document_id: str) -> str | None:
+        return self.catalog.text(document_id)
+
+    def chunk_at(self, document_id: str, offset: int) -> str | None:
+        return self.store.chunk_at(document_id, offset)
+
+
+class Assistant:
+    def __init__(self, index: Index, *, retriever: Retriever, answerer: ExtractiveAnswerer, top_k: int) -> None:
+        self.index, self.retriever, self.answerer, self.top_k = index, retriever, answerer, top_k
+
+    @classmethod
+    def from_settings(cls, settings: Settings, index: Index | None = None) -> "Assistant":
+        index = index or Index.open(settings)
+        retriever = Retriever(
+            store=index.store, keywords=index.keywords, catalog=index.catalog,
+            candidates=settings.candidates, rrf_k=settings.rrf_k,
+        )
+        answerer = ExtractiveAnswerer(
+            embedder=index.embedder, keywords=index.keywords, documents=index, max_sentences=settings.max_sentences
+        )
+        return cls(index, retriever=retriever, answerer=answerer, top_k=settings.top_k)
+
+    def warm_up(self) -> None:
+        """Load the model and open the index now rather than on the first question."""
+        self.ask("What was discussed?")
+
+    def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Answer:
+        question = question.strip()
+        if not question:
+            raise InvalidRequest("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidRequest(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        vector = self.index.embedder.embed([question])[0]
+        hits = self.retriever.retrieve(question, vector, top_k or self.top_k, filters)
+        return self.answerer.answer(question, hits, vector)
+
+    def health(self) -> dict:
+        documents, chunks = self.index.catalog.counts()
+        return {"status": "ok", "documents": documents, "chunks": chunks}
+

@@ -1,0 +1,51 @@
+"""Settings: environment variables with the prefix ASSISTANT_ (nested sections with __).
+
+Read only where the program is assembled (the CLI, the app factory); everything else takes plain arguments.
+Every field is documented in the README, and a test checks that it stays so.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The project never downloads: models come from installed packages. Set before any Hugging Face import.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(Path(".data"), description="Where the index lives: Chroma, the BM25 index, the catalog.")
+    documents_dir: Path = Field(Path("documents"), description="What `assistant ingest` indexes when given no path.")
+    embedding_model: Path | None = Field(
+        None, description="Folder of a sentence-transformers model; empty means the packaged all-MiniLM-L6-v2."
+    )
+    chunk_tokens: int = Field(
+        200, ge=16, le=254, description="Most tokens in a chunk (model tokenizer; the window is 256 with 2 special)."
+    )
+    candidates: int = Field(30, ge=1, le=1000, description="Chunks each retriever (dense, BM25) returns for fusion.")
+    top_k: int = Field(6, ge=1, le=100, description="Fused chunks the answerer reads.")
+    rrf_k: int = Field(60, ge=1, description="The constant of reciprocal rank fusion.")
+    max_sentences: int = Field(3, ge=1, le=10, description="Most source sentences quoted in one answer.")
+    threads: int | None = Field(None, ge=1, description="Torch threads for the embedding model; empty means torch's default.")
+    host: str = Field("127.0.0.1", description="Address `assistant serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `assistant serve` listens on.")
+    collection: str = Field("chunks", description="Name of the Chroma collection.")
+    chroma_host: str | None = Field(
+        None, validation_alias=AliasChoices("CHROMA_HOST", "ASSISTANT_CHROMA_HOST"),
+        description="A Chroma server to use instead of the embedded index (CHROMA_HOST).",
+    )
+    chroma_port: int = Field(
+        8000, validation_alias=AliasChoices("CHROMA_PORT", "ASSISTANT_CHROMA_PORT"),
+        description="Port of that Chroma server (CHROMA_PORT).",
+    )
+
+    @field_validator("chroma_host", "embedding_model", "threads", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value):
+        return None if value == "" else value

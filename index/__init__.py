@@ -1,0 +1,1 @@
+"""Ingestion and search: files -> documents -> chunks -> vectors (Chroma) and keywords (BM25)."""

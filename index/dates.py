@@ -1,0 +1,90 @@
+"""Document dates: from front matter or stated in the text, never from a file's modification time.
+
+Dates are kept as ISO text ("2025-11-16", or "2025-09" / "2025" when only that much is known) and as an
+integer day number, which Chroma can range-filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+         ("november", "nov"), ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_TEXT_DATES = [
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<num>\d\d)-(?P<day>\d\d)\b"),
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+]
+_ISO_PARTIAL = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def normalize_date(value: object) -> str | None:
+    """An ISO date string from a front-matter value (a date, "2025-11-16", "2025-09", "2025", "16 November 2025")."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    match = _ISO_PARTIAL.match(text)
+    if match:
+        year, month, day = match.group("year"), match.group("month"), match.group("day")
+        try:
+            if day:
+                return dt.date(int(year), int(month), int(day)).isoformat()
+            if month:
+                dt.date(int(year), int(month), 1)
+                return f"{year}-{int(month):02d}"
+            return year
+        except ValueError:
+            return None
+    return find_date(text, within=len(text))
+
+
+def find_date(text: str, within: int = 600) -> str | None:
+    """The first full date (day, month and year) stated near the start of a text, as ISO."""
+    head = text[:within]
+    found = []
+    for pattern in _TEXT_DATES:
+        for match in pattern.finditer(head):
+            month = match.groupdict().get("num") or _MONTHS.get(match.group("month").lower().rstrip("."))
+            try:
+                date = dt.date(int(match.group("year")), int(month), int(match.group("day")))
+            except (TypeError, ValueError):
+                continue
+            found.append((match.start(), date))
+    return min(found)[1].isoformat() if found else None
+
+
+def to_days(iso: str) -> int:
+    """Days since 1970-01-01 of an ISO date; a partial date counts from its first day."""
+    parts = [int(p) for p in iso.split("-")] + [1, 1]
+    return (dt.date(parts[0], parts[1], parts[2]) - _EPOCH).days
+
+
+def parse_bound(value: str, *, end: bool = False) -> int:
+    """A filter bound ("2025", "2025-09", "2025-09-14") as a day number; `end` takes the last day of the period."""
+    iso = normalize_date(value)
+    if iso is None:
+        raise ValueError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    if not end or iso.count("-") == 2:
+        return to_days(iso)
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 1:
+        last = dt.date(parts[0], 12, 31)
+    else:
+        following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        last = following - dt.timedelta(days=1)
+    return (last - _EPOCH).days

@@ -1,0 +1,133 @@
+"""The vector store: chunks, their vectors and their metadata in a Chroma collection.
+
+Embedded (`PersistentClient` under the data directory) by default; a Chroma server (`HttpClient`) when a host is
+given. Chroma never embeds anything itself here: vectors are always passed in.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from .document import Chunk, Document, Hit
+from .errors import IndexUnavailable
+
+
+class ChromaStore:
+    def __init__(
+        self, *, path: Path | None = None, host: str | None = None, port: int = 8000, collection: str = "chunks"
+    ) -> None:
+        if path is None and host is None:
+            raise ValueError("ChromaStore needs a path (embedded) or a host (server)")
+        self.path, self.host, self.port, self.collection_name = path, host, port, collection
+        self._collection = None
+
+    @property
+    def location(self) -> str:
+        return f"http://{self.host}:{self.port}" if self.host else str(self.path)
+
+    @property
+    def collection(self):
+        """Connects on first use, so that commands with nothing to store never import Chroma."""
+        if self._collection is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            settings = ChromaSettings(anonymized_telemetry=False)
+            try:
+                if self.host:
+                    client = chromadb.HttpClient(host=self.host, port=self.port, settings=settings)
+                else:
+                    self.path.mkdir(parents=True, exist_ok=True)
+                    client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+                self._collection = client.get_or_create_collection(
+                    self.collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+                )
+            except Exception as error:  # connection refused, bad server: one clear message
+                raise IndexUnavailable(f"cannot open the Chroma index at {self.location}: {error}") from error
+        return self._collection
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def replace(self, document: Document, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """The document's chunks become exactly `chunks` (left-overs of an earlier, killed run included)."""
+        self.delete(document.id)
+        if not chunks:
+            return
+        batch = 1000
+        for i in range(0, len(chunks), batch):
+            part = chunks[i:i + batch]
+            self.collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[i:i + batch],
+                documents=[c.text for c in part],
+                metadatas=[_metadata(document, c) for c in part],
+            )
+
+    def delete(self, doc_id: str) -> None:
+        self.collection.delete(where={"doc_id": doc_id})
+
+    def search(self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity), best first; `doc_ids` restricts the search to those documents."""
+        if doc_ids is not None and not doc_ids:
+            return []
+        where = None if doc_ids is None else {"doc_id": {"$in": list(doc_ids)}}
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where, include=["distances"]
+        )
+        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+
+    def get(self, ids: Sequence[str]) -> dict[str, Hit]:
+        if not ids:
+            return {}
+        result = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return {cid: _hit(cid, text, meta) for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"])}
+
+    def chunk_at(self, doc_id: str, offset: int) -> str | None:
+        """Id of the chunk of a document whose text holds the character at `offset`."""
+        result = self.collection.get(
+            where={"$and": [{"doc_id": doc_id}, {"start": {"$lte": offset}}, {"end": {"$gt": offset}}]}, include=[]
+        )
+        return result["ids"][0] if result["ids"] else None
+
+    def rows(self, page: int = 5000) -> Iterator[tuple[str, str, str]]:
+        """(chunk id, text, document id) of every chunk, in pages."""
+        offset = 0
+        while True:
+            result = self.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            if not result["ids"]:
+                return
+            for cid, text, meta in zip(result["ids"], result["documents"], result["metadatas"]):
+                yield cid, text, meta["doc_id"]
+            offset += len(result["ids"])
+
+
+def _metadata(document: Document, c: Chunk) -> dict:
+    meta = {
+        "doc_id": document.id, "source": document.source, "title": document.title, "type": document.type,
+        "position": c.position, "start": c.start, "end": c.end, "section": c.section,
+        "sentences": json.dumps(c.sentences, separators=(",", ":")),
+    }
+    if document.date:  # Chroma metadata has no null
+        from .dates import to_days
+
+        meta["date"] = document.date
+        meta["date_days"] = to_days(document.date)
+    return meta
+
+
+def _hit(cid: str, text: str, meta: dict) -> Hit:
+    chunk = Chunk(
+        id=cid, document_id=meta["doc_id"], position=int(meta["position"]), text=text,
+        start=int(meta["start"]), end=int(meta["end"]),
+        sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))), section=meta.get("section", ""),
+    )
+    return Hit(chunk=chunk, title=meta.get("title", ""), source=meta.get("source", ""), type=meta.get("type", ""),
+               date=meta.get("date"))
