@@ -157,7 +157,7 @@ class ExtractiveAnswerer:
         weights = self._weights(q)
         total = sum(weights.values())
         coverage = sum(w for s, w in weights.items() if s in support) / total if total else 1.0
-        if coverage < self.min_coverage:
+        if coverage < self.min_coverage or (q.focus and q.focus not in support):
             return "answer this"
         if q.kind in _MISSING and not any(p.typed for p in picked):
             return _MISSING[q.kind]

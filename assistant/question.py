@@ -29,6 +29,7 @@ _KIND_PATTERNS = [
                          r"places?|areas?|locations?)\b|\bin which (?:provinces?|cit(?:y|ies)|countr(?:y|ies))\b", re.I)),
 ]
 _AGREEMENT = re.compile(r"\b(?:agree\w*|decid\w*|decision\w*|commit\w*|sign\w*)\b", re.I)
+_FOCUS = re.compile(r"^\s*(?:who|what|which)\s+(?:is|was|are|were)\s+(?:the\s+|an?\s+)?(?P<focus>\w+)", re.I)
 _TOPIC = re.compile(r"\b(?:on|about|regarding|concerning|over|for|in)\s+(?:the\s+)?(?P<topic>[^?]{3,80}?)\s*\??\s*$", re.I)
 
 
@@ -39,6 +40,7 @@ class Question:
     asks_agreement: bool
     terms: tuple[tuple[str, str], ...]  # (word as written, stem) of the words an answer must be about
     topic: str
+    focus: str | None  # stem of the thing asked for in "who/what is the ___ of ...", which the answer must name
 
     @property
     def stems(self) -> set[str]:
@@ -55,12 +57,15 @@ def analyze(text: str) -> Question:
         seen.add(s)
         content.append((word, s))
     match = _TOPIC.search(text)
+    focus = _FOCUS.search(text)
+    focus_stem = stem(focus.group("focus")) if focus else None
     return Question(
         text=text.strip(),
         kind=kind,
         asks_agreement=bool(_AGREEMENT.search(text)),
         terms=tuple(content),
         topic=match.group("topic").strip() if match else "",
+        focus=focus_stem if focus_stem in {s for _, s in content} else None,
     )
 
 

@@ -1,0 +1,104 @@
+"""The FastAPI app factory: models loaded once at start-up, one JSON error shape for every error."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.retrieve import Filters
+from assistant.service import Assistant
+from assistant.settings import Settings
+from index.errors import AssistantError
+
+from .schemas import AnswerOut, ChatRequest, ErrorOut, Health
+
+log = logging.getLogger("assistant.api")
+STATIC = Path(__file__).parent / "static"
+_ERRORS = {"model": ErrorOut}
+
+
+def _assistant(request: Request) -> Assistant:
+    return request.app.state.assistant
+
+
+AssistantDep = Annotated[Assistant, Depends(_assistant)]
+
+
+def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
+    """The app; pass `assistant` to share one already built (tests), else it is built from `settings` at start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.assistant = assistant or Assistant.from_settings(settings or Settings())
+        app.state.assistant.warm_up()
+        yield
+
+    app = FastAPI(title="Partnership Assistant", version="0.1.0", lifespan=lifespan)
+    app.state.lock = threading.Lock()  # the answerer's sentence cache is not thread-safe
+    _add_error_handlers(app)
+    @app.get("/health", response_model=Health)
+    def read_health(assistant: AssistantDep) -> dict:
+        return assistant.health()
+
+    @app.post("/chat", response_model=AnswerOut, responses={400: _ERRORS, 422: _ERRORS, 501: _ERRORS})
+    def create_chat_answer(body: ChatRequest, request: Request, assistant: AssistantDep) -> dict:
+        if body.stream or "text/event-stream" in request.headers.get("accept", ""):
+            raise AssistantUnavailableFeature("streaming is not available in this version; ask without it")
+        f = body.filters
+        filters = Filters.of(type=f.type, since=f.since, until=f.until, source=f.source) if f else None
+        with request.app.state.lock:
+            answer = assistant.ask(body.message, filters)
+        return {**answer.to_dict(), "conversation_id": body.conversation_id or uuid.uuid4().hex}
+
+    @app.get("/", include_in_schema=False)
+    def read_page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    return app
+
+
+
+class AssistantUnavailableFeature(AssistantError):
+    code = "not_implemented"
+    status = 501
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AssistantError)
+    async def on_domain_error(request: Request, error: AssistantError):
+        return _error(error.status, error.code, str(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, error: RequestValidationError):
+        problems = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item.get("loc", ()) if part != "body") or "body"
+            problems.append(f"{where}: {item.get('msg', 'invalid')}")
+        return _error(422, "invalid_request", "; ".join(problems) or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, error: StarletteHTTPException):
+        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 400: "bad_request"}
+        message = error.detail if isinstance(error.detail, str) else "request failed"
+        return _error(error.status_code, codes.get(error.status_code, "http_error"), message)
+
+    @app.exception_handler(Exception)
+    async def on_unexpected_error(request: Request, error: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _error(500, "internal_error", "the server failed to answer; the error was logged")
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,56 @@
+"""Request and reply bodies of the HTTP API (the Answer object of the spec)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ChatFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: str | list[str] | None = Field(None, description="document type(s), e.g. news or meeting-notes")
+    since: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
+    until: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive")
+    source: str | list[str] | None = Field(None, description="a document path or a folder of them")
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    message: str = Field(..., min_length=1, max_length=2000)
+    conversation_id: str | None = Field(None, max_length=200)
+    filters: ChatFilters | None = None
+    stream: bool = False
+
+
+class CitationOut(BaseModel):
+    marker: int
+    document_id: str
+    title: str
+    source: str
+    date: str | None
+    quote: str
+    chunk_id: str
+    score: float
+
+
+class AnswerOut(BaseModel):
+    answer: str
+    refused: bool
+    citations: list[CitationOut]
+    conversation_id: str
+
+
+class Health(BaseModel):
+    status: str
+    documents: int
+    chunks: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,116 @@
+"""The `assistant` command: ingest, ask, serve. Settings are read here, and domain errors become messages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from index.errors import AssistantError
+
+from .settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="assistant", description="Answers from the partnership documents, with citations.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="index documents (incremental)")
+    ingest.add_argument("paths", nargs="*", type=Path, help="files or folders (default: ASSISTANT_DOCUMENTS_DIR)")
+    ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    ask = commands.add_parser("ask", help="ask a question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the Answer object as JSON")
+    ask.add_argument("--top-k", type=int, default=None, help="fused chunks to read (default: ASSISTANT_TOP_K)")
+    ask.add_argument("--type", action="append", help="only documents of this type (repeatable)")
+    ask.add_argument("--since", help="only documents dated on or after (YYYY, YYYY-MM or YYYY-MM-DD)")
+    ask.add_argument("--until", help="only documents dated on or before")
+    ask.add_argument("--source", action="append", help="only this document path or folder (repeatable)")
+
+    serve = commands.add_parser("serve", help="serve the HTTP API and the web chat")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+
+    args = parser.parse_args(argv)
+    settings = Settings()
+    try:
+        return {"ingest": run_ingest, "ask": run_ask, "serve": run_serve}[args.command](args, settings)
+    except AssistantError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def run_ingest(args, settings: Settings) -> int:
+    from .service import Index
+
+    index = Index.open(settings)
+    paths = args.paths or [settings.documents_dir]
+    with _progress_bar() as progress:
+        report = index.ingest(paths, progress=progress)
+    if args.json:
+        print(json.dumps(report.summary(), ensure_ascii=False))
+    else:
+        summary = report.summary()
+        print(
+            f"{summary['added']} added, {summary['updated']} updated, {summary['unchanged']} unchanged, "
+            f"{summary['removed']} removed, {len(report.failed)} failed; {summary['chunks']} chunks in the index "
+            f"({summary['seconds']:.1f} s)"
+        )
+        for failure in report.failed:
+            print(f"  failed: {failure['path']}: {failure['error']}", file=sys.stderr)
+    return 1 if report.indexed_nothing else 0
+
+
+def run_ask(args, settings: Settings) -> int:
+    from .retrieve import Filters
+    from .service import Assistant
+
+    assistant = Assistant.from_settings(settings)
+    filters = Filters.of(type=args.type, since=args.since, until=args.until, source=args.source)
+    answer = assistant.ask(args.question, filters, top_k=args.top_k)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.answer)
+    if answer.citations:
+        print("\nClosest passages:" if answer.refused else "\nSources:")
+    for c in answer.citations:
+        print(f"[{c.marker}] {c.title} ({c.date or 'undated'}), {c.source}\n    “{c.quote}”")
+    return 0
+
+
+def run_serve(args, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    host, port = args.host or settings.host, args.port or settings.port
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+class _progress_bar:
+    """A tqdm bar on a terminal, nothing otherwise (logs and pipes stay clean)."""
+
+    def __enter__(self):
+        self._bar = None
+        return self.update if sys.stderr.isatty() else None
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr)
+        self._bar.update(done - self._bar.n)
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            self._bar.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
