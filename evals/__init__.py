@@ -1,0 +1,1 @@
+"""Evaluation runs over Q&A sets (format in ../shared/spec.md)."""
