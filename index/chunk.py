@@ -87,7 +87,10 @@ def chunk(document: Document, counter: TokenCounter, max_tokens: int) -> list[Ch
                 current, used = [], 0
             section = heading_text(text[start:end])
         if current and used + size > max_tokens:
-            flush()
+            if all(h for _, _, h in current):
+                current, used = [], 0  # no room for the heading: the chunk keeps it as its section only
+            else:
+                flush()
         if not current:
             current_section = section
         current.append((start, end, heading))
