@@ -133,15 +133,22 @@ def ingest(
 
 
 def _write(pending, known, report, catalog, store, embedder) -> None:
-    """Embed a batch of documents' chunks in one call, then store each document between pending and ready."""
+    """Embed a batch of documents' chunks in one call and store them between pending and ready.
+
+    All are marked pending first; the earlier chunks of known ones (left-overs of a killed run included) are
+    deleted; the new chunks are written in one upsert; then each is marked ready.
+    """
     texts = [c.text for _, chunks in pending for c in chunks]
     vectors = embedder.embed(texts) if texts else None
-    offset = 0
-    for document, chunks in pending:
+    for document, _ in pending:
         catalog.begin(document)
-        store.replace(document, chunks, vectors[offset:offset + len(chunks)] if chunks else None)
+    for document, _ in pending:
+        if document.id in known:
+            store.delete(document.id)
+    if texts:
+        store.add(pending, vectors)
+    for document, chunks in pending:
         catalog.complete(document, len(chunks))
-        offset += len(chunks)
         (report.updated if document.id in known else report.added).append(document.source)
 
 

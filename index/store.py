@@ -53,19 +53,17 @@ class ChromaStore:
     def count(self) -> int:
         return self.collection.count()
 
-    def replace(self, document: Document, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        """The document's chunks become exactly `chunks` (left-overs of an earlier, killed run included)."""
-        self.delete(document.id)
-        if not chunks:
-            return
+    def add(self, documents: Sequence[tuple[Document, Sequence[Chunk]]], vectors: np.ndarray) -> None:
+        """Write the chunks of several documents in as few calls as Chroma allows (upsert: a rerun is harmless)."""
+        rows = [(document, c) for document, chunks in documents for c in chunks]
         batch = 1000
-        for i in range(0, len(chunks), batch):
-            part = chunks[i:i + batch]
+        for i in range(0, len(rows), batch):
+            part = rows[i:i + batch]
             self.collection.upsert(
-                ids=[c.id for c in part],
+                ids=[c.id for _, c in part],
                 embeddings=vectors[i:i + batch],
-                documents=[c.text for c in part],
-                metadatas=[_metadata(document, c) for c in part],
+                documents=[c.text for _, c in part],
+                metadatas=[_metadata(document, c) for document, c in part],
             )
 
     def delete(self, doc_id: str) -> None:

@@ -1,0 +1,156 @@
+"""Speed and memory of the assistant, measured the way a user meets them.
+
+1. Ingestion throughput against the embedding model alone on the same chunks (ClapNQ passages as files).
+2. A no-op re-ingest of documents/ (a real `assistant ingest` process, wall time).
+3. POST /chat latency (p50, p95) after warm-up and the server's memory, over real HTTP.
+
+    .venv/bin/python benchmarks/speed.py [--passages N] [--requests N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CLAPNQ = ROOT.parent / "shared" / "data" / "clapnq" / "clapnq_dev_answerable.jsonl"
+QUESTIONS = [
+    "What was agreed on CBRN readiness?",
+    "Who proposed a trilateral meeting?",
+    "Where was the RFL course held?",
+    "When is the second conference on rehabilitation planned?",
+    "Which provinces did Alishvandi mention?",
+    "What does the IRCS expect from the ICRC?",
+    "When was the memorandum of understanding signed?",
+    "How many refugees received rehabilitation services in 2025?",
+]
+
+
+def passages(limit: int) -> list[tuple[str, str]]:
+    seen, out = set(), []
+    for line in CLAPNQ.read_text(encoding="utf-8").splitlines():
+        for p in json.loads(line)["passages"]:
+            if p["text"] not in seen:
+                seen.add(p["text"])
+                out.append((p["title"], p["text"]))
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def ingestion(limit: int) -> dict:
+    from assistant.service import Index
+    from assistant.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "clapnq"
+        corpus.mkdir()
+        for i, (title, text) in enumerate(passages(limit)):
+            (corpus / f"{i:04d}.md").write_text(f"---\ntitle: {json.dumps(title)}\ntype: wiki\n---\n{text}\n")
+        index = Index.open(Settings(data_dir=Path(tmp) / "data"))
+        index.embedder.load()
+        index.embedder.embed(["warm up"])
+        started = time.perf_counter()
+        report = index.ingest([corpus])
+        ingest_seconds = time.perf_counter() - started
+        texts = [text for _, text, _ in index.store.rows()]
+        started = time.perf_counter()
+        for i in range(0, len(texts), 64):  # the batches ingest uses
+            index.embedder.embed(texts[i:i + 64])
+        model_seconds = time.perf_counter() - started
+    chunks = len(texts)
+    return {
+        "files": len(report.added), "chunks": chunks,
+        "ingest_chunks_per_s": round(chunks / ingest_seconds, 2),
+        "model_chunks_per_s": round(chunks / model_seconds, 2),
+        "ratio": round(model_seconds / ingest_seconds, 3),
+    }
+
+
+def noop_reingest() -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "ASSISTANT_DATA_DIR": tmp}
+        command = [sys.executable, "-m", "assistant.cli", "ingest", "documents", "--json"]
+        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+            times.append(time.perf_counter() - started)
+            assert json.loads(out.stdout)["unchanged"] > 0
+    return {"noop_reingest_s_median": round(statistics.median(times), 3), "runs": [round(t, 3) for t in times]}
+
+
+def chat(requests: int) -> dict:
+    import httpx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "ASSISTANT_DATA_DIR": tmp}
+        subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "documents"], cwd=ROOT, env=env,
+                       check=True, capture_output=True)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT,
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    httpx.get(base + "/health", timeout=1)
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.3)
+            with httpx.Client(timeout=30) as client:
+                for q in QUESTIONS:  # warm-up: each question once
+                    client.post(base + "/chat", json={"message": q}).raise_for_status()
+                latencies = []
+                for i in range(requests):
+                    started = time.perf_counter()
+                    client.post(base + "/chat", json={"message": QUESTIONS[i % len(QUESTIONS)]}).raise_for_status()
+                    latencies.append((time.perf_counter() - started) * 1000)
+            status = Path(f"/proc/{server.pid}/status").read_text()
+            memory = {k: int(v.split()[0]) // 1024 for k, v in (l.split(":", 1) for l in status.splitlines())
+                      if k in ("VmRSS", "VmHWM")}
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    latencies.sort()
+    return {
+        "chat_requests": requests,
+        "chat_p50_ms": round(statistics.median(latencies), 1),
+        "chat_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "server_rss_mb": memory.get("VmRSS"), "server_peak_rss_mb": memory.get("VmHWM"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=80)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
+    results.update(ingestion(args.passages))
+    results.update(noop_reingest())
+    results.update(chat(args.requests))
+    print(json.dumps(results, indent=None if args.json else 2))
+
+
+if __name__ == "__main__":
+    main()
