@@ -82,7 +82,6 @@ _DATE = re.compile(
 )
 _ORGANISATION = re.compile(r"\b[A-Z]{2,}\b|\b(?:[A-Z][a-z]+ ){1,5}(?:Committee|Society|Ministry|Council|Office|"
                            r"Organi[sz]ation|Agency|Federation|Movement|Red Cross|Red Crescent)\b|\bministry\b")
-_PROPER = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)*")
 _PLACE_CUE = re.compile(r"\b(?:in|at|from|to|across|near|of)\s+(?:the\s+)?[A-Z][a-z]+|\bprovinces?\b|"
                         r"\b(?:border|regions?|cit(?:y|ies)|countr(?:y|ies))\b")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -48,9 +48,6 @@ class IngestReport:
             "removed": len(self.removed), "failed": self.failed, "chunks": self.chunks,
             "seconds": round(self.seconds, 3),
         }
-
-    def details(self) -> dict:
-        return asdict(self)
 
 
 def discover(paths: Sequence[Path]) -> list[tuple[Path, str]]:

@@ -13,7 +13,6 @@ _ABBREVIATIONS = {
 _END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u0600-\u06FF])|[.!?؟]+["'”’)\]]*$""")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
-_FRONT_MARKUP = re.compile(r"^(?:\*\*|__)")
 
 
 def blocks(text: str) -> list[tuple[int, int]]:
