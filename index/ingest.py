@@ -85,7 +85,10 @@ def ingest(
     known = catalog.entries()
     seen: set[str] = set()
     todo: list[tuple[Path, str, bytes]] = []
-    for path, source in discover(paths):
+    files = discover(paths)
+    if not files:  # the index mirrors the paths: an empty folder would empty it, so refuse instead
+        raise PathNotFound("no files under " + ", ".join(str(p) for p in paths) + "; the index was not changed")
+    for path, source in files:
         doc_id = document_id(source)
         seen.add(doc_id)
         try:

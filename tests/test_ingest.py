@@ -52,13 +52,6 @@ Each instructor will train community volunteers in their own branch before the e
 """
 
 
-@pytest.fixture(scope="module")
-def embedder():
-    model = SentenceTransformerEmbedder(packaged_model_path())
-    model.load()
-    return model
-
-
 def open_index(data: Path, embedder) -> Index:
     index = Index.open(Settings(data_dir=data))
     if embedder is not None:
@@ -252,3 +245,14 @@ def test_catalog_counts_match_chroma(tmp_path, corpus, embedder):
         assert catalog.counts() == (len(documents), index.store.count())
     finally:
         catalog.close()
+
+
+def test_a_path_with_no_files_changes_nothing(tmp_path, corpus, embedder):
+    """Ingesting an empty folder is refused before anything is removed from the index."""
+    index = open_index(tmp_path / "data", embedder)
+    index.ingest([corpus])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(PathNotFound, match="no files"):
+        index.ingest([empty])
+    assert index.catalog.counts()[0] == len(list(corpus.rglob("*.*")))
