@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.retrieve import Filters
 from assistant.service import Assistant
 from assistant.settings import Settings
-from index.errors import AssistantError
+from index.errors import AssistantError, Unsupported
 
 from .schemas import AnswerOut, ChatRequest, ErrorOut, Health
 
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     @app.post("/chat", response_model=AnswerOut, responses={400: _ERRORS, 422: _ERRORS, 501: _ERRORS})
     def create_chat_answer(body: ChatRequest, request: Request, assistant: AssistantDep) -> dict:
         if body.stream or "text/event-stream" in request.headers.get("accept", ""):
-            raise AssistantUnavailableFeature("streaming is not available in this version; ask without it")
+            raise Unsupported("streaming is not available in this version; ask without it")
         f = body.filters
         filters = Filters.of(type=f.type, since=f.since, until=f.until, source=f.source) if f else None
         with request.app.state.lock:
@@ -65,11 +65,6 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     return app
 
-
-
-class AssistantUnavailableFeature(AssistantError):
-    code = "not_implemented"
-    status = 501
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:

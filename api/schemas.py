@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.answer import Citation
+
 
 class ChatFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -23,21 +25,10 @@ class ChatRequest(BaseModel):
     stream: bool = False
 
 
-class CitationOut(BaseModel):
-    marker: int
-    document_id: str
-    title: str
-    source: str
-    date: str | None
-    quote: str
-    chunk_id: str
-    score: float
-
-
 class AnswerOut(BaseModel):
     answer: str
     refused: bool
-    citations: list[CitationOut]
+    citations: list[Citation]  # the domain dataclass: one definition of a citation's fields
     conversation_id: str
 
 

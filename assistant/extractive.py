@@ -58,6 +58,7 @@ class Scored:
     coverage: float
     typed: bool
     score: float
+    terms: frozenset[str]  # stemmed, as the keyword index sees them
 
 
 class ExtractiveAnswerer:
@@ -86,9 +87,10 @@ class ExtractiveAnswerer:
         ]
         if not candidates:
             return Answer("The documents do not say: nothing in the index matches this question.", True, [])
-        scored, vectors = self._score(q, candidates, vector)
+        weights = self._weights(q)
+        scored, vectors = self._score(q, weights, candidates, vector)
         picked = self._pick(scored, vectors)
-        reason = self._refusal(q, picked)
+        reason = self._refusal(q, weights, picked)
         if reason is not None:
             return self._refuse(reason, q, picked or sorted(scored, key=lambda s: -s.score)[:2])
         return self._compose(q, picked)
@@ -101,18 +103,16 @@ class ExtractiveAnswerer:
             s: self.keywords.idf(s) * (1.5 if self.keywords.document_frequency(s) == 0 else 1.0) for _, s in q.terms
         }
 
-    def _score(self, q: Question, candidates: list[Candidate], vector: np.ndarray):
+    def _score(self, q: Question, weights: dict[str, float], candidates: list[Candidate], vector: np.ndarray):
         vectors = self._sentence_vectors(candidates)
         similarity = vectors @ np.asarray(vector, dtype=np.float32)
-        weights = self._weights(q)
-        total = sum(weights.values())
         scored = []
         for candidate, sim in zip(candidates, similarity):
-            present = set(terms(candidate.text))
-            coverage = sum(w for s, w in weights.items() if s in present) / total if total else 1.0
+            present = frozenset(terms(candidate.text))
+            coverage = _coverage(weights, present)
             typed = has_answer_type(q.kind, candidate.text, _names(candidate))
             score = float(sim) + 0.5 * coverage + (0.1 if typed and q.kind != "other" else 0.0) - 0.01 * candidate.rank
-            scored.append(Scored(candidate, float(sim), coverage, typed, score))
+            scored.append(Scored(candidate, float(sim), coverage, typed, score, present))
         return scored, vectors
 
     def _sentence_vectors(self, candidates: list[Candidate]) -> np.ndarray:
@@ -150,21 +150,18 @@ class ExtractiveAnswerer:
 
     # --- deciding ------------------------------------------------------------------------------------------
 
-    def _refusal(self, q: Question, picked: list[Scored]) -> str | None:
+    def _refusal(self, q: Question, weights: dict[str, float], picked: list[Scored]) -> str | None:
         if not picked or max(p.similarity for p in picked) < self.min_similarity:
             return "answer this"
-        support = set().union(*(terms(p.candidate.text) for p in picked))
-        weights = self._weights(q)
-        total = sum(weights.values())
-        coverage = sum(w for s, w in weights.items() if s in support) / total if total else 1.0
-        if coverage < self.min_coverage or (q.focus and q.focus not in support):
+        support = frozenset().union(*(p.terms for p in picked))
+        if _coverage(weights, support) < self.min_coverage or (q.focus and q.focus not in support):
             return "answer this"
         if q.kind in _MISSING and not any(p.typed for p in picked):
             return _MISSING[q.kind]
         return None
 
     def _missing_terms(self, q: Question, shown: list[Scored]) -> list[str]:
-        support = set().union(*(terms(p.candidate.text) for p in shown)) if shown else set()
+        support = frozenset().union(*(p.terms for p in shown))
         return [word for word, s in q.terms if s not in support and self.keywords.document_frequency(s) == 0]
 
     # --- writing -------------------------------------------------------------------------------------------
@@ -212,9 +209,14 @@ class ExtractiveAnswerer:
         return "" if who.named_in_sentence else f"{who.person.full_name}: "
 
 
+def _coverage(weights: dict[str, float], present: frozenset[str]) -> float:
+    """Share of the question's term weight found among `present` terms (1.0 when the question has none)."""
+    total = sum(weights.values())
+    return sum(w for s, w in weights.items() if s in present) / total if total else 1.0
+
+
 def _same_statement(a: Scored, b: Scored, cosine: float) -> bool:
-    words_a, words_b = set(terms(a.candidate.text)), set(terms(b.candidate.text))
-    overlap = len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
+    overlap = len(a.terms & b.terms) / max(1, min(len(a.terms), len(b.terms)))
     return cosine > 0.85 or overlap > 0.7
 
 

@@ -10,7 +10,7 @@ import re
 from typing import Protocol
 
 from .document import Chunk, Document, chunk_id
-from .sentences import blocks, heading_text, is_heading, split_block
+from .sentences import heading_text, units
 
 
 class TokenCounter(Protocol):
@@ -36,23 +36,10 @@ class HuggingFaceTokenCounter:
         return [len(e.ids) for e in encodings]
 
 
-def units(text: str) -> list[tuple[int, int, bool]]:
-    """Headings and sentences in document order, as (start, end, is_heading)."""
-    found = []
-    for start, end in blocks(text):
-        line = text[start:end]
-        if is_heading(line):
-            found.append((start, end, True))
-        else:
-            found.extend((s, e, False) for s, e in split_block(line, start))
-    return found
-
-
 def chunk(document: Document, counter: TokenCounter, max_tokens: int) -> list[Chunk]:
     """Chunks of whole sentences, each at most `max_tokens` tokens (special tokens excluded)."""
     text = document.text
     pieces = _fit(text, units(text), counter, max_tokens)
-    sizes = counter.count([text[s:e] for s, e, _ in pieces])
     chunks: list[Chunk] = []
     current: list[tuple[int, int, bool]] = []
     used = 0
@@ -79,7 +66,7 @@ def chunk(document: Document, counter: TokenCounter, max_tokens: int) -> list[Ch
         )
         current, used = [], 0
 
-    for (start, end, heading), size in zip(pieces, sizes):
+    for start, end, heading, size in pieces:
         # WordPiece splits on white space, so a chunk's size is the sum of its units' sizes
         if heading:
             flush()
@@ -100,12 +87,12 @@ def chunk(document: Document, counter: TokenCounter, max_tokens: int) -> list[Ch
 
 
 def _fit(text, found, counter, max_tokens):
-    """Cut any unit longer than the window between words, keeping offsets exact."""
+    """Units as (start, end, is_heading, tokens); one longer than the window is cut between words."""
     sizes = counter.count([text[s:e] for s, e, _ in found])
     fitted = []
     for (start, end, heading), size in zip(found, sizes):
         if size <= max_tokens:
-            fitted.append((start, end, heading))
+            fitted.append((start, end, heading, size))
             continue
         words = _words(text, start, end, counter, max_tokens)
         word_sizes = counter.count([text[s:e] for s, e in words])
@@ -113,11 +100,11 @@ def _fit(text, found, counter, max_tokens):
         last_end = words[0][1]
         for (ws, we), wsize in zip(words, word_sizes):
             if used and used + wsize > max_tokens:
-                fitted.append((piece_start, last_end, heading))
+                fitted.append((piece_start, last_end, heading, used))
                 piece_start, used = ws, 0
             used += wsize
             last_end = we
-        fitted.append((piece_start, last_end, heading))
+        fitted.append((piece_start, last_end, heading, used))
     return fitted
 
 

@@ -37,3 +37,10 @@ class IndexUnavailable(AssistantError):
 
     code = "index_unavailable"
     status = 503
+
+
+class Unsupported(AssistantError):
+    """A feature of the contract that this version does not offer yet (streaming)."""
+
+    code = "not_implemented"
+    status = 501

@@ -63,12 +63,18 @@ def _is_abbreviation(word: str) -> bool:
     return len(word) == 1 and word.isalpha()  # an initial: "J. Smith"
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """All sentences of a text, headings excluded, as (start, end) offsets into `text`."""
-    spans = []
+def units(text: str) -> list[tuple[int, int, bool]]:
+    """Headings and sentences in document order, as (start, end, is_heading)."""
+    found = []
     for start, end in blocks(text):
         line = text[start:end]
         if is_heading(line):
-            continue
-        spans.extend(split_block(line, start))
-    return spans
+            found.append((start, end, True))
+        else:
+            found.extend((s, e, False) for s, e in split_block(line, start))
+    return found
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """All sentences of a text, headings excluded, as (start, end) offsets into `text`."""
+    return [(start, end) for start, end, heading in units(text) if not heading]

@@ -12,6 +12,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
+from .dates import to_days
 from .document import Chunk, Document, Hit
 from .errors import IndexUnavailable
 
@@ -114,8 +115,6 @@ def _metadata(document: Document, c: Chunk) -> dict:
         "sentences": json.dumps(c.sentences, separators=(",", ":")),
     }
     if document.date:  # Chroma metadata has no null
-        from .dates import to_days
-
         meta["date"] = document.date
         meta["date_days"] = to_days(document.date)
     return meta
