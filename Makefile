@@ -11,7 +11,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run test ingest bench clean
+.PHONY: install run test ingest bench eval eval-clapnq clean
 
 install: $(STAMP)
 
@@ -34,5 +34,16 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/speed.py
 
+# The partnership Q&A set against its committed baseline, with the report in reports/partnership/.
+eval: install
+	$(BIN)/assistant eval evals/sets/partnership.jsonl --docs documents \
+		--baseline evals/sets/partnership.baseline.json --report reports/partnership
+
+# ClapNQ as a closed corpus (../shared/data/clapnq): prepare it, run the default settings, report in reports/clapnq/.
+CLAPNQ_DIR ?= .data/clapnq
+eval-clapnq: install
+	$(BIN)/python -m evals.clapnq prepare $(CLAPNQ_DIR)
+	$(BIN)/assistant eval $(CLAPNQ_DIR)/clapnq.jsonl --docs $(CLAPNQ_DIR)/passages --report reports/clapnq
+
 clean:
-	rm -rf .data .pytest_cache
+	rm -rf .data .pytest_cache reports

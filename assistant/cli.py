@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from evals import cli as eval_cli
 from index.errors import AssistantError
 
 from .settings import Settings
@@ -33,10 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
 
+    evaluate = commands.add_parser("eval", help="run a Q&A set and print its metrics (see evals/README.md)")
+    eval_cli.add_arguments(evaluate)
+
     args = parser.parse_args(argv)
     settings = Settings()
     try:
-        return {"ingest": run_ingest, "ask": run_ask, "serve": run_serve}[args.command](args, settings)
+        commands = {"ingest": run_ingest, "ask": run_ask, "serve": run_serve, "eval": eval_cli.run}
+        return commands[args.command](args, settings)
     except AssistantError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -49,7 +54,7 @@ def run_ingest(args, settings: Settings) -> int:
 
     index = Index.open(settings)
     paths = args.paths or [settings.documents_dir]
-    with _progress_bar() as progress:
+    with ProgressBar("ingest", "file") as progress:
         report = index.ingest(paths, progress=progress)
     if args.json:
         print(json.dumps(report.summary(), ensure_ascii=False))
@@ -93,8 +98,11 @@ def run_serve(args, settings: Settings) -> int:
     return 0
 
 
-class _progress_bar:
+class ProgressBar:
     """A tqdm bar on a terminal, nothing otherwise (logs and pipes stay clean)."""
+
+    def __init__(self, description: str, unit: str) -> None:
+        self.description, self.unit = description, unit
 
     def __enter__(self):
         self._bar = None
@@ -104,7 +112,7 @@ class _progress_bar:
         if self._bar is None:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr)
+            self._bar = tqdm(total=total, unit=self.unit, desc=self.description, file=sys.stderr)
         self._bar.update(done - self._bar.n)
 
     def __exit__(self, *exc):

@@ -23,6 +23,7 @@ from index.terms import terms
 from .answer import Answer, Citation
 from .attribute import people, speaker
 from .question import Question, analyze, has_answer_type
+from .refusal import Refusal, ThresholdRefusal
 
 _AGREED = re.compile(r"\b(?:agreed|agreement|signed|decided|decision|approved|memorandum|committed)\b", re.I)
 _NEGATED = re.compile(r"\bno (?:\w+ )?(?:or \w+ )?(?:agreement|decision)\b|\bnot (?:agreed|decided|signed)\b", re.I)
@@ -40,6 +41,12 @@ class Documents(Protocol):
     def text(self, document_id: str) -> str | None: ...
 
     def chunk_at(self, document_id: str, offset: int) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Assessment:
+    answer: Answer
+    signals: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -68,17 +75,21 @@ class ExtractiveAnswerer:
         embedder: Embedder,
         keywords: KeywordIndex,
         documents: Documents,
+        refusal: Refusal | None = None,
         max_sentences: int = 3,
-        min_similarity: float = 0.25,
-        min_coverage: float = 0.5,
         cache_size: int = 4096,
     ) -> None:
         self.embedder, self.keywords, self.documents = embedder, keywords, documents
-        self.max_sentences, self.min_similarity, self.min_coverage = max_sentences, min_similarity, min_coverage
+        self.refusal = refusal or ThresholdRefusal()
+        self.max_sentences = max_sentences
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
 
     def answer(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> Answer:
+        return self.assess(question, hits, vector).answer
+
+    def assess(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> "Assessment":
+        """The answer, and the signals the decision to answer or refuse was taken on."""
         q = analyze(question)
         candidates = [
             Candidate(hit, s, e, hit.chunk.text[s - hit.chunk.start:e - hit.chunk.start], rank)
@@ -86,14 +97,17 @@ class ExtractiveAnswerer:
             for s, e in hit.chunk.sentences
         ]
         if not candidates:
-            return Answer("The documents do not say: nothing in the index matches this question.", True, [])
+            return Assessment(Answer("The documents do not say: nothing in the index matches this question.", True, []), {})
         weights = self._weights(q)
         scored, vectors = self._score(q, weights, candidates, vector)
         picked = self._pick(scored, vectors)
-        reason = self._refusal(q, weights, picked)
+        signals = self._signals(q, weights, picked)
+        reason = self._refusal(q, signals)
         if reason is not None:
-            return self._refuse(reason, q, picked or sorted(scored, key=lambda s: -s.score)[:2])
-        return self._compose(q, picked)
+            answer = self._refuse(reason, q, picked or sorted(scored, key=lambda s: -s.score)[:2])
+        else:
+            answer = self._compose(q, picked)
+        return Assessment(answer, signals)
 
     # --- scoring -------------------------------------------------------------------------------------------
 
@@ -150,15 +164,25 @@ class ExtractiveAnswerer:
 
     # --- deciding ------------------------------------------------------------------------------------------
 
-    def _refusal(self, q: Question, weights: dict[str, float], picked: list[Scored]) -> str | None:
-        if not picked or max(p.similarity for p in picked) < self.min_similarity:
-            return "answer this"
+    def _signals(self, q: Question, weights: dict[str, float], picked: list[Scored]) -> dict[str, float]:
+        """What the decision to refuse looks at, each a number (the evaluation records them per question)."""
         support = frozenset().union(*(p.terms for p in picked))
-        if _coverage(weights, support) < self.min_coverage or (q.focus and q.focus not in support):
-            return "answer this"
-        if q.kind in _MISSING and not any(p.typed for p in picked):
-            return _MISSING[q.kind]
-        return None
+        total = sum(weights.values())
+        unknown = sum(w for s, w in weights.items() if self.keywords.document_frequency(s) == 0)
+        return {
+            "similarity": max((p.similarity for p in picked), default=0.0),
+            "coverage": _coverage(weights, support),
+            "best_coverage": max((p.coverage for p in picked), default=0.0),
+            "unknown": unknown / total if total else 0.0,
+            "focus_missing": float(bool(q.focus and q.focus not in support)),
+            "type_missing": float(q.kind in _MISSING and not any(p.typed for p in picked)),
+        }
+
+    def _refusal(self, q: Question, signals: dict[str, float]) -> str | None:
+        """What the documents fail to do, when the signals say to refuse."""
+        if not self.refusal.refuse(signals):
+            return None
+        return _MISSING[q.kind] if signals["type_missing"] else "answer this"
 
     def _missing_terms(self, q: Question, shown: list[Scored]) -> list[str]:
         support = frozenset().union(*(p.terms for p in shown))

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Sequence
 
 
-def rrf(rankings: Sequence[Sequence[tuple[str, float]]], k: int = 60) -> list[tuple[str, float]]:
-    """Each id scores the sum of 1 / (k + rank) over the lists it appears in (rank from 1), best first."""
+def rrf(
+    rankings: Sequence[Sequence[tuple[str, float]]], k: int = 60, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
+    """Each id scores the sum of weight / (k + rank) over the lists it appears in (rank from 1; weight 1 unless
+    given, one per list), best first."""
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings)):
         for rank, (item, _) in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))

@@ -15,6 +15,8 @@ from index.store import ChromaStore
 
 from .fuse import rrf
 
+MODES = ("fused", "dense", "keyword")
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -45,10 +47,20 @@ class Filters:
 
 class Retriever:
     def __init__(
-        self, *, store: ChromaStore, keywords: KeywordIndex, catalog: Catalog, candidates: int = 30, rrf_k: int = 60
+        self,
+        *,
+        store: ChromaStore,
+        keywords: KeywordIndex,
+        catalog: Catalog,
+        candidates: int = 30,
+        rrf_k: int = 60,
+        mode: str = "fused",
+        keyword_weight: float = 1.0,
     ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"retrieval mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.store, self.keywords, self.catalog = store, keywords, catalog
-        self.candidates, self.rrf_k = candidates, rrf_k
+        self.candidates, self.rrf_k, self.mode, self.keyword_weight = candidates, rrf_k, mode, keyword_weight
 
     def allowed_documents(self, filters: Filters | None) -> list[str] | None:
         """Ids of the documents the filters let through, or None for all."""
@@ -58,10 +70,17 @@ class Retriever:
         return self.catalog.select(types=filters.types, since=since, until=until, sources=filters.sources)
 
     def retrieve(self, question: str, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]:
-        """The k best chunks by reciprocal rank fusion of dense and keyword rankings, best first."""
+        """The k best chunks by reciprocal rank fusion of dense and keyword rankings, best first.
+
+        Mode "dense" or "keyword" uses one ranking alone (to measure what fusion adds)."""
         allowed = self.allowed_documents(filters)
-        dense = self.store.search(vector, self.candidates, allowed)
-        keyword = self.keywords.search(question, self.candidates, allowed)
-        fused = rrf([dense, keyword], self.rrf_k)[:k]
+        rankings, weights = [], []
+        if self.mode in ("fused", "dense"):
+            rankings.append(self.store.search(vector, max(self.candidates, k), allowed))
+            weights.append(1.0)
+        if self.mode in ("fused", "keyword"):
+            rankings.append(self.keywords.search(question, max(self.candidates, k), allowed))
+            weights.append(self.keyword_weight)
+        fused = rrf(rankings, self.rrf_k, weights)[:k]
         found = self.store.get([cid for cid, _ in fused])
         return [replace(found[cid], score=score) for cid, score in fused if cid in found]

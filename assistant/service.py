@@ -7,6 +7,7 @@ from pathlib import Path
 
 from index.catalog import Catalog
 from index.chunk import HuggingFaceTokenCounter
+from index.document import Hit
 from index.embed import SentenceTransformerEmbedder, packaged_model_path
 from index.errors import InvalidRequest
 from index.ingest import IngestReport, Progress, ingest
@@ -15,6 +16,7 @@ from index.store import ChromaStore
 
 from .answer import Answer
 from .extractive import ExtractiveAnswerer
+from .refusal import LogisticRefusal, Refusal, ThresholdRefusal
 from .retrieve import Filters, Retriever
 from .settings import Settings
 
@@ -62,6 +64,19 @@ class Index:
         return self.store.chunk_at(document_id, offset)
 
 
+def refusal_from(settings: Settings) -> Refusal:
+    if settings.refusal == "rules":
+        return ThresholdRefusal(settings.min_similarity, settings.min_coverage)
+    return LogisticRefusal.load(threshold=settings.refusal_threshold)
+
+
+@dataclass(frozen=True)
+class Traced:
+    answer: Answer
+    hits: list[Hit]  # the fused ranking, best first
+    signals: dict[str, float]  # what the answerer decided to answer or refuse on
+
+
 class Assistant:
     def __init__(self, index: Index, *, retriever: Retriever, answerer: ExtractiveAnswerer, top_k: int) -> None:
         self.index, self.retriever, self.answerer, self.top_k = index, retriever, answerer, top_k
@@ -71,10 +86,12 @@ class Assistant:
         index = index or Index.open(settings)
         retriever = Retriever(
             store=index.store, keywords=index.keywords, catalog=index.catalog,
-            candidates=settings.candidates, rrf_k=settings.rrf_k,
+            candidates=settings.candidates, rrf_k=settings.rrf_k, mode=settings.retrieval,
+            keyword_weight=settings.keyword_weight,
         )
         answerer = ExtractiveAnswerer(
-            embedder=index.embedder, keywords=index.keywords, documents=index, max_sentences=settings.max_sentences
+            embedder=index.embedder, keywords=index.keywords, documents=index, max_sentences=settings.max_sentences,
+            refusal=refusal_from(settings),
         )
         return cls(index, retriever=retriever, answerer=answerer, top_k=settings.top_k)
 
@@ -83,14 +100,22 @@ class Assistant:
         self.ask("What was discussed?")
 
     def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Answer:
+        return self.ask_traced(question, filters, top_k).answer
+
+    def ask_traced(
+        self, question: str, filters: Filters | None = None, top_k: int | None = None, depth: int = 0
+    ) -> "Traced":
+        """The answer and the fused ranking it was read from; `depth` asks for a longer ranking (evaluation)."""
         question = question.strip()
         if not question:
             raise InvalidRequest("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
             raise InvalidRequest(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        top_k = top_k or self.top_k
         vector = self.index.embedder.embed([question])[0]
-        hits = self.retriever.retrieve(question, vector, top_k or self.top_k, filters)
-        return self.answerer.answer(question, hits, vector)
+        hits = self.retriever.retrieve(question, vector, max(top_k, depth), filters)
+        assessed = self.answerer.assess(question, hits[:top_k], vector)
+        return Traced(assessed.answer, hits, assessed.signals)
 
     def health(self) -> dict:
         documents, chunks = self.index.catalog.counts()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,25 @@ class Settings(BaseSettings):
     candidates: int = Field(30, ge=1, le=1000, description="Chunks each retriever (dense, BM25) returns for fusion.")
     top_k: int = Field(6, ge=1, le=100, description="Fused chunks the answerer reads.")
     rrf_k: int = Field(60, ge=1, description="The constant of reciprocal rank fusion.")
+    retrieval: Literal["fused", "dense", "keyword"] = Field(
+        "fused", description="Rankings to read: dense and BM25 fused by reciprocal rank, or one of them alone."
+    )
+    keyword_weight: float = Field(
+        1.0, ge=0, le=10, description="Weight of the BM25 ranking in the fusion (the dense ranking weighs 1)."
+    )
+    refusal: Literal["logistic", "rules"] = Field(
+        "rules", description="How to decide to refuse: the rules below, or the model fitted on ClapNQ (refusal.json)."
+    )
+    refusal_threshold: float | None = Field(
+        None, gt=0, lt=1, description="Refuse at this P(unanswerable) or above; empty means the fitted threshold."
+    )
+    min_similarity: float = Field(
+        0.25, ge=-1, le=1, description="Rules: refuse when no chosen sentence is at least this similar to the question."
+    )
+    min_coverage: float = Field(
+        0.5, ge=0, le=1,
+        description="Rules: refuse when the chosen sentences hold less than this share of the question's term weight.",
+    )
     max_sentences: int = Field(3, ge=1, le=10, description="Most source sentences quoted in one answer.")
     threads: int | None = Field(None, ge=1, description="Torch threads for the embedding model; empty means torch's default.")
     host: str = Field("127.0.0.1", description="Address `assistant serve` listens on.")
@@ -45,7 +65,7 @@ class Settings(BaseSettings):
         description="Port of that Chroma server (CHROMA_PORT).",
     )
 
-    @field_validator("chroma_host", "embedding_model", "threads", mode="before")
+    @field_validator("chroma_host", "embedding_model", "threads", "refusal_threshold", mode="before")
     @classmethod
     def _empty_is_none(cls, value):
         return None if value == "" else value
