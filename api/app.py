@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import threading
 import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Sequence
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -33,8 +34,11 @@ def _assistant(request: Request) -> Assistant:
 AssistantDep = Annotated[Assistant, Depends(_assistant)]
 
 
-def create_app(settings: Settings | None = None, assistant: Assistant | None = None) -> FastAPI:
-    """The app; pass `assistant` to share one already built (tests), else it is built from `settings` at start-up."""
+def create_app(
+    settings: Settings | None = None, assistant: Assistant | None = None, api_keys: Sequence[str] | None = None
+) -> FastAPI:
+    """The app; pass `assistant` to share one already built (tests), else it is built from `settings` at start-up.
+    API keys come from `settings` unless given."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -45,6 +49,9 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     app = FastAPI(title="Partnership Assistant", version="0.1.0", lifespan=lifespan)
     app.state.lock = threading.Lock()  # the answerer's sentence cache is not thread-safe
     _add_error_handlers(app)
+    keys = (settings or Settings()).api_key_list if api_keys is None else tuple(api_keys)
+    if keys:
+        _require_api_keys(app, keys)
     @app.get("/health", response_model=Health)
     def read_health(assistant: AssistantDep) -> dict:
         return assistant.health()
@@ -65,6 +72,28 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     return app
 
+
+
+OPEN_PATHS = ("/health",)
+
+
+def _require_api_keys(app: FastAPI, keys: tuple[str, ...]) -> None:
+    """Every path but /health needs `Authorization: Bearer KEY`, compared in constant time with each key."""
+    encoded = [key.encode("utf-8") for key in keys]
+
+    @app.middleware("http")
+    async def check_api_key(request: Request, call_next):
+        if request.url.path in OPEN_PATHS:
+            return await call_next(request)
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        given_bytes = given.strip().encode("utf-8")
+        # compare with every key, so that the time taken does not tell which one nearly matched
+        matches = [hmac.compare_digest(given_bytes, key) for key in encoded]
+        if scheme.lower() != "bearer" or not any(matches):
+            response = _error(401, "unauthorized", "a valid API key is needed: Authorization: Bearer <key>")
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response
+        return await call_next(request)
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     )
     max_sentences: int = Field(3, ge=1, le=10, description="Most source sentences quoted in one answer.")
     threads: int | None = Field(None, ge=1, description="Torch threads for the embedding model; empty means torch's default.")
+    api_keys: str = Field(
+        "", description="Comma-separated keys; when set, every endpoint but /health needs Authorization: Bearer KEY."
+    )
     host: str = Field("127.0.0.1", description="Address `assistant serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `assistant serve` listens on.")
     collection: str = Field("chunks", description="Name of the Chroma collection.")
@@ -64,6 +67,10 @@ class Settings(BaseSettings):
         8000, validation_alias=AliasChoices("CHROMA_PORT", "ASSISTANT_CHROMA_PORT"),
         description="Port of that Chroma server (CHROMA_PORT).",
     )
+
+    @property
+    def api_key_list(self) -> tuple[str, ...]:
+        return tuple(key.strip() for key in self.api_keys.split(",") if key.strip())
 
     @field_validator("chroma_host", "embedding_model", "threads", "refusal_threshold", mode="before")
     @classmethod

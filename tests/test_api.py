@@ -85,3 +85,29 @@ def test_page_is_served(client):
     response = client.get("/")
     assert response.status_code == 200 and "text/html" in response.headers["content-type"]
     assert 'id="ask-form"' in response.text and "chat" in response.text
+
+
+def test_api_keys_guard_every_endpoint_but_health(assistant):
+    """With API keys set, a request needs `Authorization: Bearer KEY`; 401 with the JSON error shape otherwise."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(assistant=assistant, api_keys=["k-one", "k-two"])) as keyed:
+        assert keyed.get("/health").status_code == 200
+        ask = {"message": "Where was the RFL course held?"}
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "k-one"},
+                        {"Authorization": "Basic k-one"}, {"Authorization": "Bearer k-on"}):
+            response = keyed.post("/chat", json=ask, headers=headers)
+            assert_error(response, 401, "unauthorized")
+            assert response.headers["www-authenticate"] == "Bearer"
+        assert_error(keyed.get("/"), 401, "unauthorized")
+        assert keyed.post("/chat", json=ask, headers={"Authorization": "Bearer k-two"}).status_code == 200
+        assert keyed.get("/", headers={"Authorization": "bearer k-one"}).status_code == 200
+
+
+def test_api_keys_come_from_the_comma_separated_setting():
+    from assistant.settings import Settings
+
+    assert Settings(api_keys=" a, b ,,c ").api_key_list == ("a", "b", "c")
+    assert Settings().api_key_list == ()

@@ -1,0 +1,232 @@
+"""Query latency and throughput at 1k, 10k and 100k chunks, over real HTTP, with the server's memory.
+
+    .venv/bin/python benchmarks/scale.py [--sizes 1000 10000 100000] [--requests 100] [--clients 8] [--json]
+
+The larger corpora are built from the ClapNQ passages (../shared/data/clapnq). Each synthetic chunk joins a run
+of 2 to 4 consecutive sentences of one passage with 1 or 2 sentences of another, so that the texts are distinct;
+ten chunks make a document. Embedding 100k chunks with the model would take over an hour on 2 cores, so each
+sentence is embedded once and a chunk's vector is the normalised mean of its sentences' vectors: the index holds
+real vectors of the model's space and real texts, but not the vectors the model would give those exact texts.
+The chunks are written with the project's own stores (catalog, Chroma, BM25) and the index is served by
+`assistant serve`; questions are the ClapNQ questions, so each request embeds the question, searches both
+indexes and embeds the sentences of chunks it has not seen before (the answerer's cache starts empty).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CLAPNQ = ROOT.parent / "shared" / "data" / "clapnq"
+WORK = ROOT / ".data" / "bench-scale"
+
+
+def clapnq() -> tuple[list[list[str]], list[str]]:
+    """Distinct passages as lists of sentences, and all questions."""
+    passages, seen, questions = [], set(), []
+    for name in ("clapnq_dev_answerable.jsonl", "clapnq_dev_unanswerable.jsonl"):
+        for line in (CLAPNQ / name).read_text(encoding="utf-8").splitlines():
+            raw = json.loads(line)
+            questions.append(raw["input"])
+            for p in raw["passages"]:
+                if p["text"] not in seen and p.get("sentences"):
+                    seen.add(p["text"])
+                    passages.append([s.strip() for s in p["sentences"] if s.strip()])
+    return passages, questions
+
+
+def sentence_vectors(embedder, sentences: list[str]) -> np.ndarray:
+    """Every distinct sentence embedded once; kept under .data/ for the next run."""
+    key = hashlib.sha256("\n".join(sentences).encode("utf-8")).hexdigest()[:16]
+    cache = WORK / f"sentences-{key}.npy"
+    if cache.exists():
+        return np.load(cache)
+    WORK.mkdir(parents=True, exist_ok=True)
+    vectors = np.vstack([embedder.embed(sentences[i:i + 256]) for i in range(0, len(sentences), 256)])
+    np.save(cache, vectors)
+    return vectors
+
+
+def build(size: int, passages: list[list[str]], index_of: dict[str, int], vectors: np.ndarray) -> Path:
+    """An index of `size` synthetic chunks under .data/bench-scale/SIZE (reused when already complete)."""
+    from assistant.service import Index
+    from assistant.settings import Settings
+    from index.document import Chunk, Document, chunk_id, document_id
+
+    folder = WORK / str(size)
+    if (folder / "complete").exists():
+        return folder
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    index = Index.open(Settings(data_dir=folder))
+    rng = np.random.default_rng(size)
+    started, batch, batch_vectors, written = time.perf_counter(), [], [], 0
+    for d in range(0, size, 10):
+        source = f"bench/{size}/{d // 10:06d}.md"
+        doc_id = document_id(source)
+        texts, spans, chunk_vectors = [], [], []
+        for _ in range(min(10, size - d)):
+            a, b = rng.integers(len(passages), size=2)
+            n = int(rng.integers(2, 5))
+            first = int(rng.integers(0, max(1, len(passages[a]) - n + 1)))
+            chosen = passages[a][first:first + n] + passages[b][: int(rng.integers(1, 3))]
+            texts.append(" ".join(chosen))
+            spans.append(chosen)
+            mean = vectors[[index_of[s] for s in chosen]].mean(axis=0)
+            chunk_vectors.append(mean / np.linalg.norm(mean))
+        text, chunks, offset = "", [], 0
+        for position, (chunk_text, sentences) in enumerate(zip(texts, spans)):
+            start = len(text)
+            offsets, at = [], start
+            for s in sentences:
+                offsets.append((at, at + len(s)))
+                at += len(s) + 1
+            chunks.append(Chunk(chunk_id(doc_id, position, chunk_text), doc_id, position, chunk_text, start,
+                                start + len(chunk_text), tuple(offsets)))
+            text += chunk_text + "\n\n"
+            offset += 1
+        document = Document(doc_id, source, text, f"Synthetic document {d // 10}", "wikipedia", None,
+                            hashlib.sha256(text.encode()).hexdigest())
+        batch.append((document, chunks))
+        batch_vectors += chunk_vectors
+        if len(batch_vectors) >= 2000 or d + 10 >= size:
+            for document_, _ in batch:
+                index.catalog.begin(document_)
+            index.store.add(batch, np.vstack(batch_vectors).astype(np.float32))
+            for document_, chunks_ in batch:
+                index.catalog.complete(document_, len(chunks_))
+            written += len(batch_vectors)
+            batch, batch_vectors = [], []
+            print(f"  {size}: {written} chunks written ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    index.keywords.rebuild(index.store.rows(), index.catalog.generation())
+    index.catalog.close()
+    (folder / "complete").write_text(f"{size} chunks, built in {time.perf_counter() - started:.0f} s\n")
+    return folder
+
+
+def serve(folder: Path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(folder)}
+    server = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def wait_ready(base: str, server) -> dict:
+    import httpx
+
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            return httpx.get(base + "/health", timeout=2).json()
+        except httpx.TransportError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the server did not start") from None
+            time.sleep(0.5)
+
+
+def memory_mb(pid: int) -> dict:
+    status = Path(f"/proc/{pid}/status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines())
+    return {"rss_mb": int(fields["VmRSS"].split()[0]) // 1024, "peak_rss_mb": int(fields["VmHWM"].split()[0]) // 1024}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[max(0, int(np.ceil(q / 100 * len(ordered))) - 1)], 1)
+
+
+def measure(folder: Path, questions: list[str], requests: int, clients: int) -> dict:
+    import httpx
+
+    server, base = serve(folder)
+    try:
+        health = wait_ready(base, server)
+        with httpx.Client(timeout=120) as client:
+            for q in questions[:5]:
+                client.post(base + "/chat", json={"message": q}).raise_for_status()
+            latencies = []
+            for q in questions[5:5 + requests]:
+                started = time.perf_counter()
+                client.post(base + "/chat", json={"message": q}).raise_for_status()
+                latencies.append((time.perf_counter() - started) * 1000)
+        load = questions[5 + requests:5 + requests + clients * 25]
+        loaded, errors = [], []
+
+        def worker(part: list[str]) -> None:
+            with httpx.Client(timeout=120) as client:
+                for q in part:
+                    started = time.perf_counter()
+                    response = client.post(base + "/chat", json={"message": q})
+                    (loaded if response.status_code == 200 else errors).append((time.perf_counter() - started) * 1000)
+
+        threads = [threading.Thread(target=worker, args=(load[i::clients],)) for i in range(clients)]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        seconds = time.perf_counter() - started
+        memory = memory_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "chunks": health["chunks"], "documents": health["documents"],
+        "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95), "requests": len(latencies),
+        "concurrent_clients": clients, "concurrent_requests": len(loaded), "errors": len(errors),
+        "throughput_rps": round(len(loaded) / seconds, 2),
+        "concurrent_p50_ms": percentile(loaded, 50), "concurrent_p95_ms": percentile(loaded, 95), **memory,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--requests", type=int, default=100, help="sequential requests for p50/p95")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (25 requests each)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from index.embed import SentenceTransformerEmbedder, packaged_model_path
+
+    passages, questions = clapnq()
+    sentences = sorted({s for p in passages for s in p})
+    index_of = {s: i for i, s in enumerate(sentences)}
+    embedder = SentenceTransformerEmbedder(packaged_model_path())
+    started = time.perf_counter()
+    vectors = sentence_vectors(embedder, sentences)
+    print(f"{len(sentences)} sentences embedded or loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    rng = np.random.default_rng(0)
+    questions = [questions[i] for i in rng.permutation(len(questions))]
+    results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+               "sizes": []}
+    for size in args.sizes:
+        started = time.perf_counter()
+        folder = build(size, passages, index_of, vectors)
+        print(f"{size}: index ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        results["sizes"].append(measure(folder, questions, args.requests, args.clients))
+        print(json.dumps(results["sizes"][-1]), file=sys.stderr)
+    print(json.dumps(results, indent=None if args.json else 2))
+
+
+if __name__ == "__main__":
+    main()
