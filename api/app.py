@@ -5,22 +5,22 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
-import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Sequence
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.retrieve import Filters
 from assistant.service import Assistant
 from assistant.settings import Settings
-from index.errors import AssistantError, Unsupported
+from index.errors import AssistantError
 
-from .schemas import AnswerOut, ChatRequest, ErrorOut, Health
+from . import openai_compat, stream
+from .schemas import AnswerOut, ChatRequest, CompletionRequest, ErrorOut, Health
 
 log = logging.getLogger("assistant.api")
 STATIC = Path(__file__).parent / "static"
@@ -56,15 +56,34 @@ def create_app(
     def read_health(assistant: AssistantDep) -> dict:
         return assistant.health()
 
-    @app.post("/chat", response_model=AnswerOut, responses={400: _ERRORS, 422: _ERRORS, 501: _ERRORS})
-    def create_chat_answer(body: ChatRequest, request: Request, assistant: AssistantDep) -> dict:
-        if body.stream or "text/event-stream" in request.headers.get("accept", ""):
-            raise Unsupported("streaming is not available in this version; ask without it")
+    @app.post("/chat", response_model=AnswerOut, responses={400: _ERRORS, 401: _ERRORS, 422: _ERRORS})
+    def create_chat_answer(body: ChatRequest, request: Request, assistant: AssistantDep):
+        """The Answer object; with `"stream": true` or `Accept: text/event-stream`, server-sent events:
+        `delta` events with the answer text as it is written, then `citations`, then `done` with the whole object."""
         f = body.filters
         filters = Filters.of(type=f.type, since=f.since, until=f.until, source=f.source) if f else None
         with request.app.state.lock:
-            answer = assistant.ask(body.message, filters)
-        return {**answer.to_dict(), "conversation_id": body.conversation_id or uuid.uuid4().hex}
+            reply = assistant.chat(body.message, body.conversation_id, filters)
+        whole = {**reply.answer.to_dict(), "conversation_id": reply.conversation_id}
+        if body.stream or "text/event-stream" in request.headers.get("accept", ""):
+            return StreamingResponse(stream.chat_events(reply.answer, whole), media_type="text/event-stream",
+                                     headers=stream.SSE_HEADERS)
+        return whole
+
+    @app.get("/v1/models", responses={401: _ERRORS})
+    def list_models() -> dict:
+        return openai_compat.models()
+
+    @app.post("/v1/chat/completions", responses={400: _ERRORS, 401: _ERRORS, 422: _ERRORS})
+    def create_chat_completion(body: CompletionRequest, request: Request, assistant: AssistantDep):
+        """OpenAI-compatible: the last user message is the question, earlier messages the conversation."""
+        question, history = openai_compat.question_and_history(body.messages)
+        with request.app.state.lock:
+            reply = assistant.chat(question, history=history)
+        if body.stream:
+            return StreamingResponse(openai_compat.completion_chunks(reply.answer), media_type="text/event-stream",
+                                     headers=stream.SSE_HEADERS)
+        return openai_compat.completion(reply.answer)
 
     @app.get("/", include_in_schema=False)
     def read_page() -> FileResponse:

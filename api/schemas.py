@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.answer import Citation
@@ -22,6 +24,23 @@ class ChatRequest(BaseModel):
     message: str = Field(..., min_length=1, max_length=2000)
     conversation_id: str | None = Field(None, max_length=200)
     filters: ChatFilters | None = None
+    stream: bool = False
+
+
+class CompletionMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[dict] | None = None
+
+
+class CompletionRequest(BaseModel):
+    """OpenAI chat completions; sampling options are accepted and ignored (answers are extractive)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    model: str | None = None
+    messages: list[CompletionMessage] = Field(..., min_length=1, max_length=200)
     stream: bool = False
 
 

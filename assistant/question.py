@@ -30,7 +30,7 @@ _KIND_PATTERNS = [
 ]
 _AGREEMENT = re.compile(r"\b(?:agree\w*|decid\w*|decision\w*|commit\w*|sign\w*)\b", re.I)
 _FOCUS = re.compile(r"^\s*(?:who|what|which)\s+(?:is|was|are|were)\s+(?:the\s+|an?\s+)?(?P<focus>\w+)", re.I)
-_TOPIC = re.compile(r"\b(?:on|about|regarding|concerning|over|for|in)\s+(?:the\s+)?(?P<topic>[^?]{3,80}?)\s*\??\s*$", re.I)
+TOPIC = re.compile(r"\b(?:on|about|regarding|concerning|over|for|in)\s+(?:the\s+)?(?P<topic>[^?]{3,80}?)\s*\??\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def analyze(text: str) -> Question:
             continue
         seen.add(s)
         content.append((word, s))
-    match = _TOPIC.search(text)
+    match = TOPIC.search(text)
     focus = _FOCUS.search(text)
     focus_stem = stem(focus.group("focus")) if focus else None
     return Question(

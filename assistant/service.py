@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from index.keywords import KeywordIndex
 from index.store import ChromaStore
 
 from .answer import Answer
+from .conversation import ConversationStore, Turn, resolve
 from .extractive import ExtractiveAnswerer
 from .refusal import LogisticRefusal, Refusal, ThresholdRefusal
 from .retrieve import Filters, Retriever
@@ -77,9 +79,25 @@ class Traced:
     signals: dict[str, float]  # what the answerer decided to answer or refuse on
 
 
+@dataclass(frozen=True)
+class Reply:
+    answer: Answer
+    conversation_id: str
+    resolved: str  # the question as searched, made whole with the conversation
+
+
 class Assistant:
-    def __init__(self, index: Index, *, retriever: Retriever, answerer: ExtractiveAnswerer, top_k: int) -> None:
+    def __init__(
+        self,
+        index: Index,
+        *,
+        retriever: Retriever,
+        answerer: ExtractiveAnswerer,
+        top_k: int,
+        conversations: ConversationStore | None = None,
+    ) -> None:
         self.index, self.retriever, self.answerer, self.top_k = index, retriever, answerer, top_k
+        self.conversations = conversations
 
     @classmethod
     def from_settings(cls, settings: Settings, index: Index | None = None) -> "Assistant":
@@ -93,11 +111,29 @@ class Assistant:
             embedder=index.embedder, keywords=index.keywords, documents=index, max_sentences=settings.max_sentences,
             refusal=refusal_from(settings),
         )
-        return cls(index, retriever=retriever, answerer=answerer, top_k=settings.top_k)
+        conversations = ConversationStore(
+            Path(settings.data_dir) / "conversations.sqlite3", settings.max_turns, settings.max_conversations
+        )
+        return cls(index, retriever=retriever, answerer=answerer, top_k=settings.top_k, conversations=conversations)
 
     def warm_up(self) -> None:
         """Load the model and open the index now rather than on the first question."""
         self.ask("What was discussed?")
+
+    def chat(
+        self, message: str, conversation_id: str | None = None, filters: Filters | None = None,
+        history: list[Turn] | None = None,
+    ) -> Reply:
+        """One turn of a conversation: the question is made whole with the earlier turns (kept by conversation
+        id, or given as `history`), answered, and remembered."""
+        conversation_id = conversation_id or uuid.uuid4().hex
+        if history is None:
+            history = self.conversations.history(conversation_id) if self.conversations else []
+        resolved = resolve(message.strip(), history)
+        answer = self.ask(resolved, filters)
+        if self.conversations:
+            self.conversations.add(conversation_id, Turn(message.strip(), resolved, answer.answer))
+        return Reply(answer, conversation_id, resolved)
 
     def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Answer:
         return self.ask_traced(question, filters, top_k).answer

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
         description="Rules: refuse when the chosen sentences hold less than this share of the question's term weight.",
     )
     max_sentences: int = Field(3, ge=1, le=10, description="Most source sentences quoted in one answer.")
+    max_turns: int = Field(20, ge=1, le=1000, description="Turns kept per conversation (the oldest are dropped).")
+    max_conversations: int = Field(
+        1000, ge=1, description="Conversations kept (the least recently used are dropped)."
+    )
     threads: int | None = Field(None, ge=1, description="Torch threads for the embedding model; empty means torch's default.")
     api_keys: str = Field(
         "", description="Comma-separated keys; when set, every endpoint but /health needs Authorization: Bearer KEY."

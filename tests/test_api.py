@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from .contract import assert_contract
 
 
@@ -74,10 +76,34 @@ def test_unknown_path_and_method_use_the_error_shape(client):
     assert_error(client.get("/chat"), 405, "method_not_allowed")
 
 
-def test_streaming_request_is_refused_clearly(client):
-    """Streaming is not in this version: a clear 501 rather than a wrong reply."""
-    response = client.post("/chat", json={"message": "Where was the RFL course held?", "stream": True})
-    assert_error(response, 501, "not_implemented")
+def sse_events(text: str) -> list[tuple[str, dict]]:
+    events = []
+    for block in text.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+def test_chat_streams_server_sent_events_text_then_citations_then_done(client, sample_index):
+    """`"stream": true` (or Accept: text/event-stream) streams deltas of the text, the citations, and the end."""
+    ask = {"message": "What was agreed on CBRN readiness?"}
+    plain = client.post("/chat", json=ask).json()
+    for request in ({"json": {**ask, "stream": True}}, {"json": ask, "headers": {"Accept": "text/event-stream"}}):
+        response = client.post("/chat", **request)
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
+        events = sse_events(response.text)
+        names = [name for name, _ in events]
+        assert names[-2:] == ["citations", "done"] and set(names[:-2]) == {"delta"} and len(names) > 3
+        text = "".join(data["text"] for name, data in events if name == "delta")
+        done = events[-1][1]
+        assert text == done["answer"] == plain["answer"]
+        assert events[-2][1]["citations"] == done["citations"] and done["conversation_id"]
+        assert_contract(done, sample_index.catalog)
+
+
+def test_streaming_errors_are_json_before_any_event(client):
+    response = client.post("/chat", json={"message": "   ", "stream": True})
+    assert_error(response, 400, "invalid_request")
 
 
 def test_page_is_served(client):

@@ -1,0 +1,113 @@
+"""Conversations: the earlier turns kept under the data directory, and follow-up questions made whole with them.
+
+"And what about rehabilitation?" after "What did the IRCS say about CBRN readiness?" is searched as "What did the
+IRCS say about rehabilitation?"; "When is that planned?" after "Who proposed the second conference on
+rehabilitation?" carries the earlier subject in place of "that". A question that stands on its own is unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.terms import stem, words
+
+from .question import FRAME_STEMS, TOPIC
+
+_WHAT_ABOUT = re.compile(r"^\s*(?:and|but|so|also)?[\s,]*(?:what|how)\s+about\s+(?P<topic>.+?)\s*\??\s*$", re.I)
+_AND_TOPIC = re.compile(
+    r"^\s*and\s+(?!(?:what|when|where|who|whom|which|why|how|is|are|was|were|did|does|do|can|will|has|have)\b)"
+    r"(?:the\s+|on\s+|for\s+)?(?P<topic>[^?]{2,60}?)\s*\?\s*$", re.I
+)
+_POINTER = re.compile(r"\b(?:that|it|this|they|them|those|these|there)\b", re.I)
+_FUNCTION = {"the", "a", "an", "of", "on", "in", "for", "to", "with", "and", "or", "by", "at"}
+_ABOUT = {"about", "regarding", "concerning"}
+_LEADING_AND = re.compile(r"^\s*(?:and|but|so)\b[\s,]*", re.I)
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str  # as asked
+    resolved: str  # as searched
+    answer: str
+
+
+def resolve(question: str, history: list[Turn]) -> str:
+    """The question made whole with the subject of the previous turn, or unchanged when it stands alone."""
+    if not history:
+        return question
+    previous = history[-1].resolved
+    asked = _WHAT_ABOUT.match(question) or _AND_TOPIC.match(question)
+    if asked:
+        topic = asked.group("topic").strip()
+        match = TOPIC.search(previous)
+        if match:  # "What did the IRCS say about CBRN readiness?" -> "... about rehabilitation?"
+            return previous[: match.start("topic")] + topic + previous[match.end("topic"):]
+        return f"{previous.rstrip(' ?')} {topic}?"
+    content = [w for w in words(question) if stem(w) not in FRAME_STEMS and not _POINTER.fullmatch(w)]
+    if _POINTER.search(question) and len(content) <= 2:
+        subject = _subject(previous)
+        if subject:  # "When is that planned?" -> "When is the second conference on rehabilitation planned?"
+            whole = _LEADING_AND.sub("", _POINTER.sub(subject, question, count=1)).strip()
+            return whole[:1].upper() + whole[1:]
+    return question
+
+
+def _subject(question: str) -> str:
+    """What the question is about: the words after its last framing word ("proposed", "about") that is still
+    followed by a content word. "Who proposed the second conference on rehabilitation?" -> "the second
+    conference on rehabilitation"."""
+    tokens = list(re.finditer(r"[\w'’-]+", question))
+    content = [stem(t.group().lower()) not in FRAME_STEMS and t.group().lower() not in _FUNCTION for t in tokens]
+    cut = None
+    for i, token in enumerate(tokens):
+        framing = not content[i] and token.group().lower() not in _FUNCTION or token.group().lower() in _ABOUT
+        if framing and any(content[i + 1:]):
+            cut = token.end()
+    return question[cut:].strip(" ?") if cut is not None else ""
+
+
+class ConversationStore:
+    """Turns by conversation id in SQLite; each conversation keeps its last `max_turns`, and only the
+    `max_conversations` most recently used are kept."""
+
+    def __init__(self, path: Path, max_turns: int = 20, max_conversations: int = 1000) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS turns (conversation TEXT NOT NULL, n INTEGER NOT NULL, question TEXT NOT NULL,"
+            " resolved TEXT NOT NULL, answer TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (conversation, n))"
+        )
+        self.max_turns, self.max_conversations = max_turns, max_conversations
+        self._lock = threading.Lock()
+
+    def history(self, conversation: str) -> list[Turn]:
+        rows = self._db.execute(
+            "SELECT question, resolved, answer FROM turns WHERE conversation = ? ORDER BY n", (conversation,)
+        )
+        return [Turn(*row) for row in rows]
+
+    def add(self, conversation: str, turn: Turn) -> None:
+        with self._lock:
+            self._db.execute("BEGIN")
+            last = self._db.execute("SELECT COALESCE(MAX(n), 0) FROM turns WHERE conversation = ?",
+                                    (conversation,)).fetchone()[0]
+            self._db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)",
+                             (conversation, last + 1, turn.question, turn.resolved, turn.answer, time.time()))
+            self._db.execute("DELETE FROM turns WHERE conversation = ? AND n <= ?", (conversation, last + 1 - self.max_turns))
+            self._db.execute(
+                "DELETE FROM turns WHERE conversation IN (SELECT conversation FROM turns GROUP BY conversation "
+                "ORDER BY MAX(at) DESC LIMIT -1 OFFSET ?)", (self.max_conversations,)
+            )
+            self._db.execute("COMMIT")
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(DISTINCT conversation) FROM turns").fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
