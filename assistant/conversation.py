@@ -76,15 +76,23 @@ class ConversationStore:
     `max_conversations` most recently used are kept."""
 
     def __init__(self, path: Path, max_turns: int = 20, max_conversations: int = 1000) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS turns (conversation TEXT NOT NULL, n INTEGER NOT NULL, question TEXT NOT NULL,"
-            " resolved TEXT NOT NULL, answer TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (conversation, n))"
-        )
-        self.max_turns, self.max_conversations = max_turns, max_conversations
+        self.path, self.max_turns, self.max_conversations = Path(path), max_turns, max_conversations
         self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """Opened on first use: `assistant ask` and evaluation runs never create the file."""
+        if self._connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS turns (conversation TEXT NOT NULL, n INTEGER NOT NULL, question TEXT "
+                "NOT NULL, resolved TEXT NOT NULL, answer TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (conversation, n))"
+            )
+            self._connection = db
+        return self._connection
 
     def history(self, conversation: str) -> list[Turn]:
         rows = self._db.execute(
@@ -110,4 +118,6 @@ class ConversationStore:
         return self._db.execute("SELECT COUNT(DISTINCT conversation) FROM turns").fetchone()[0]
 
     def close(self) -> None:
-        self._db.close()
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None

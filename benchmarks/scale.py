@@ -19,9 +19,6 @@ import hashlib
 import json
 import os
 import platform
-import socket
-import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -31,6 +28,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from server import memory_mb, running_server  # noqa: E402  (benchmarks/server.py, beside this script)
+
 CLAPNQ = ROOT.parent / "shared" / "data" / "clapnq"
 WORK = ROOT / ".data" / "bench-scale"
 
@@ -119,35 +118,6 @@ def build(size: int, passages: list[list[str]], index_of: dict[str, int], vector
     return folder
 
 
-def serve(folder: Path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(folder)}
-    server = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return server, f"http://127.0.0.1:{port}"
-
-
-def wait_ready(base: str, server) -> dict:
-    import httpx
-
-    deadline = time.monotonic() + 300
-    while True:
-        try:
-            return httpx.get(base + "/health", timeout=2).json()
-        except httpx.TransportError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the server did not start") from None
-            time.sleep(0.5)
-
-
-def memory_mb(pid: int) -> dict:
-    status = Path(f"/proc/{pid}/status").read_text()
-    fields = dict(line.split(":", 1) for line in status.splitlines())
-    return {"rss_mb": int(fields["VmRSS"].split()[0]) // 1024, "peak_rss_mb": int(fields["VmHWM"].split()[0]) // 1024}
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return round(ordered[max(0, int(np.ceil(q / 100 * len(ordered))) - 1)], 1)
@@ -156,9 +126,8 @@ def percentile(values: list[float], q: float) -> float:
 def measure(folder: Path, questions: list[str], requests: int, clients: int) -> dict:
     import httpx
 
-    server, base = serve(folder)
-    try:
-        health = wait_ready(base, server)
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(folder)}
+    with running_server(env) as (server, base, health):
         with httpx.Client(timeout=120) as client:
             for q in questions[:5]:
                 client.post(base + "/chat", json={"message": q}).raise_for_status()
@@ -185,9 +154,6 @@ def measure(folder: Path, questions: list[str], requests: int, clients: int) -> 
             t.join()
         seconds = time.perf_counter() - started
         memory = memory_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return {
         "chunks": health["chunks"], "documents": health["documents"],
         "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95), "requests": len(latencies),

@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from server import memory_mb, running_server  # noqa: E402  (benchmarks/server.py, beside this script)
+
 CLAPNQ = ROOT.parent / "shared" / "data" / "clapnq" / "clapnq_dev_answerable.jsonl"
 QUESTIONS = [
     "What was agreed on CBRN readiness?",
@@ -108,22 +109,7 @@ def chat(requests: int) -> dict:
         env = {**os.environ, "ASSISTANT_DATA_DIR": tmp}
         subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "documents"], cwd=ROOT, env=env,
                        check=True, capture_output=True)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT,
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    httpx.get(base + "/health", timeout=1)
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.3)
+        with running_server(env) as (server, base, _):
             with httpx.Client(timeout=30) as client:
                 for q in QUESTIONS:  # warm-up: each question once
                     client.post(base + "/chat", json={"message": q}).raise_for_status()
@@ -132,18 +118,13 @@ def chat(requests: int) -> dict:
                     started = time.perf_counter()
                     client.post(base + "/chat", json={"message": QUESTIONS[i % len(QUESTIONS)]}).raise_for_status()
                     latencies.append((time.perf_counter() - started) * 1000)
-            status = Path(f"/proc/{server.pid}/status").read_text()
-            memory = {k: int(v.split()[0]) // 1024 for k, v in (l.split(":", 1) for l in status.splitlines())
-                      if k in ("VmRSS", "VmHWM")}
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+            memory = memory_mb(server.pid)
     latencies.sort()
     return {
         "chat_requests": requests,
         "chat_p50_ms": round(statistics.median(latencies), 1),
         "chat_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
-        "server_rss_mb": memory.get("VmRSS"), "server_peak_rss_mb": memory.get("VmHWM"),
+        "server_rss_mb": memory["rss_mb"], "server_peak_rss_mb": memory["peak_rss_mb"],
     }
 
 

@@ -92,11 +92,14 @@ COLUMNS = ("hit@1", "hit@5", "mrr@10", "evidence_recall@10", "reference_recall",
            "refusal_recall", "false_refusal_rate", "refusal_accuracy", "latency_p50_ms")
 
 
+def _cell(value: float | None, milliseconds: bool) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}" if milliseconds else f"{value:.3f}"
+
+
 def _row(row: dict) -> str:
-    cells = [row["variant"]] + [
-        "–" if row["metrics"].get(c) is None else f"{row['metrics'][c]:.3f}".rstrip("0").rstrip(".")
-        if c.endswith("_ms") else f"{row['metrics'][c]:.3f}" for c in COLUMNS
-    ]
+    cells = [row["variant"]] + [_cell(row["metrics"].get(c), c.endswith("_ms")) for c in COLUMNS]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -111,8 +114,10 @@ def parse_variant(text: str) -> tuple[str, dict]:
     changes = {}
     for assignment in filter(None, assignments.split(",")):
         key, _, value = assignment.partition("=")
-        changes[key.strip()] = json.loads(value) if value.strip()[:1].isdigit() or value.strip() in ("true", "false") \
-            else value.strip()
+        try:
+            changes[key.strip()] = json.loads(value)  # numbers, true/false
+        except ValueError:
+            changes[key.strip()] = value.strip()  # words such as dense or logistic
     return name, changes
 
 

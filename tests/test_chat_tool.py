@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
+import openai
 import pytest
 
 from assistant.conversation import ConversationStore, Turn, resolve
+
+from .servers import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "test-key-123"
@@ -27,28 +28,12 @@ def server(tmp_path_factory):
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_API_KEYS": f"other-key,{KEY}"}
     subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(ROOT / "documents")], env=env, cwd=ROOT,
                    check=True, capture_output=True, timeout=300)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            httpx.get(base + "/health", timeout=2)
-            break
-        except httpx.TransportError:
-            assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+    with running_server(env) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def openai_client(server):
-    openai = pytest.importorskip("openai")
     return openai.OpenAI(base_url=server + "/v1", api_key=KEY, max_retries=0, timeout=60)
 
 
@@ -88,7 +73,6 @@ def test_openai_models_and_earlier_messages_as_the_conversation(openai_client):
 
 @pytest.mark.slow
 def test_a_wrong_or_missing_key_is_refused(server):
-    openai = pytest.importorskip("openai")
     wrong = openai.OpenAI(base_url=server + "/v1", api_key="wrong", max_retries=0)
     with pytest.raises(openai.AuthenticationError):
         wrong.models.list()
@@ -99,8 +83,7 @@ def test_a_wrong_or_missing_key_is_refused(server):
 
 @pytest.mark.slow
 def test_curl_gets_server_sent_events(server):
-    if not shutil.which("curl"):
-        pytest.skip("curl is not installed")
+    assert shutil.which("curl"), "curl, a Debian base package, is needed for this test"
     out = subprocess.run(
         ["curl", "-sN", server + "/chat", "-H", f"Authorization: Bearer {KEY}", "-H", "Content-Type: application/json",
          "-H", "Accept: text/event-stream", "-d", json.dumps({"message": "Who proposed a trilateral meeting?"})],

@@ -7,10 +7,16 @@ import random
 import pytest
 
 from index.chunk import HuggingFaceTokenCounter, chunk
-from index.sentences import units
 from index.document import Document, document_id
 from index.embed import packaged_model_path
-from index.sentences import blocks, heading_text, is_heading, split_block, split_sentences
+from index.sentences import (
+    blocks,
+    heading_text,
+    is_heading,
+    split_block,
+    split_sentences,
+    units,
+)
 
 MAX_TOKENS = 254  # the model window (256) less [CLS] and [SEP]
 WINDOW = 256

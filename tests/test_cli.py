@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from .contract import fold
+from .servers import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSISTANT = [sys.executable, "-m", "assistant.cli"]
@@ -85,25 +84,10 @@ def test_ask_prints_sources_for_people(ingested, env):
 @pytest.mark.slow
 def test_serve_answers_over_real_http(ingested, env):
     """`assistant serve` serves health, the page and a cited answer on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(ASSISTANT + ["serve", "--port", str(port)], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                health = httpx.get(f"{base}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline, "server did not start"
-                time.sleep(0.5)
+    with running_server(env) as base:
+        health = httpx.get(f"{base}/health", timeout=2)
         assert health.json()["documents"] == 4
         assert 'id="ask-form"' in httpx.get(base + "/").text
         answer = httpx.post(f"{base}/chat", json={"message": "What was agreed on CBRN readiness?"}, timeout=30).json()
         assert not answer["refused"] and "Alishvandi" in answer["answer"]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
