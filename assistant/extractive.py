@@ -205,11 +205,9 @@ class ExtractiveAnswerer:
     def _compose(self, q: Question, picked: list[Scored]) -> Answer:
         citations = _Citations()
         parts = []
-        if q.asks_agreement and not any(
-            _AGREED.search(p.candidate.text) and not _NEGATED.search(p.candidate.text) for p in picked
-        ):
-            topic = f" on {q.topic}" if q.topic else ""
-            parts.append(f"The documents record no agreement{topic}; they report what was said.")
+        caveat = no_agreement(q, [p.candidate.text for p in picked])
+        if caveat:
+            parts.append(caveat)
         for p in picked:
             c = p.candidate
             prefix = self._attribution(c, citations, p.similarity)
@@ -231,6 +229,14 @@ class ExtractiveAnswerer:
             marker = citations.add(c.hit, text[s:e], similarity, chunk_id)
             return f"{text[s:e]} [{marker}]: "
         return "" if who.named_in_sentence else f"{who.person.full_name}: "
+
+
+def no_agreement(q: Question, quotes: list[str]) -> str | None:
+    """The caveat for a question about an agreement whose quotes record none."""
+    if not q.asks_agreement or any(_AGREED.search(t) and not _NEGATED.search(t) for t in quotes):
+        return None
+    topic = f" on {q.topic}" if q.topic else ""
+    return f"The documents record no agreement{topic}; they report what was said."
 
 
 def _coverage(weights: dict[str, float], present: frozenset[str]) -> float:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
 
 from index.catalog import Catalog
 from index.chunk import HuggingFaceTokenCounter
@@ -17,10 +20,11 @@ from index.store import ChromaStore
 
 from .answer import Answer
 from .conversation import ConversationStore, Turn, resolve
-from .extractive import ExtractiveAnswerer
+from .extractive import Assessment, ExtractiveAnswerer
 from .refusal import LogisticRefusal, Refusal, ThresholdRefusal
 from .retrieve import Filters, Retriever
 from .settings import Settings
+from .written import OpenAIChatModel, SupportCheck, WrittenAnswerer
 
 MAX_QUESTION_CHARS = 2000
 
@@ -72,6 +76,24 @@ def refusal_from(settings: Settings) -> Refusal:
     return LogisticRefusal.load(threshold=settings.refusal_threshold)
 
 
+class Answerer(Protocol):
+    def assess(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> Assessment: ...
+
+
+def answerer_from(settings: Settings, index: Index) -> Answerer:
+    """The extractive answerer, or, with an LLM server configured, the model writing and the code checking."""
+    extractive = ExtractiveAnswerer(
+        embedder=index.embedder, keywords=index.keywords, documents=index, max_sentences=settings.max_sentences,
+        refusal=refusal_from(settings),
+    )
+    llm = settings.llm
+    if not llm.base_url:
+        return extractive
+    model = OpenAIChatModel(llm.base_url, model=llm.model, api_key=llm.api_key, timeout=llm.timeout,
+                            max_tokens=llm.max_tokens, temperature=llm.temperature)
+    return WrittenAnswerer(extractive=extractive, model=model, check=SupportCheck(index.embedder))
+
+
 @dataclass(frozen=True)
 class Traced:
     answer: Answer
@@ -92,7 +114,7 @@ class Assistant:
         index: Index,
         *,
         retriever: Retriever,
-        answerer: ExtractiveAnswerer,
+        answerer: Answerer,
         top_k: int,
         conversations: ConversationStore | None = None,
     ) -> None:
@@ -107,10 +129,7 @@ class Assistant:
             candidates=settings.candidates, rrf_k=settings.rrf_k, mode=settings.retrieval,
             keyword_weight=settings.keyword_weight,
         )
-        answerer = ExtractiveAnswerer(
-            embedder=index.embedder, keywords=index.keywords, documents=index, max_sentences=settings.max_sentences,
-            refusal=refusal_from(settings),
-        )
+        answerer = answerer_from(settings, index)
         conversations = ConversationStore(
             Path(settings.data_dir) / "conversations.sqlite3", settings.max_turns, settings.max_conversations
         )

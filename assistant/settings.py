@@ -10,12 +10,30 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The project never downloads: models come from installed packages. Set before any Hugging Face import.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+class LLMSettings(BaseModel):
+    """An OpenAI-compatible server that writes answers (ASSISTANT_LLM__BASE_URL, ...); unset means extractive only."""
+
+    base_url: str | None = Field(
+        None, description="Base URL of the OpenAI-compatible API, as the openai client takes it (http://host:8080/v1)."
+    )
+    model: str = Field("default", description="Model name sent to that server.")
+    api_key: str = Field("", description="Bearer key for that server, if it needs one.")
+    timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for its reply before answering extractively.")
+    max_tokens: int = Field(300, ge=16, le=4096, description="Most tokens the model may write.")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature (0: the most likely words).")
+
+    @field_validator("base_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value):
+        return None if value == "" else value
 
 
 class Settings(BaseSettings):
@@ -60,6 +78,7 @@ class Settings(BaseSettings):
     api_keys: str = Field(
         "", description="Comma-separated keys; when set, every endpoint but /health needs Authorization: Bearer KEY."
     )
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="The optional LLM backend (below).")
     host: str = Field("127.0.0.1", description="Address `assistant serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `assistant serve` listens on.")
     collection: str = Field("chunks", description="Name of the Chroma collection.")

@@ -14,10 +14,31 @@ def env_name(name: str, field) -> str:
     return alias.choices[0] if alias is not None else f"ASSISTANT_{name.upper()}"
 
 
+def env_names() -> list[str]:
+    """Every setting's environment variable, nested sections (ASSISTANT_LLM__BASE_URL) included."""
+    names = []
+    for name, field in Settings.model_fields.items():
+        nested = getattr(field.annotation, "model_fields", None)
+        if nested:
+            names += [f"ASSISTANT_{name.upper()}__{sub.upper()}" for sub in nested]
+        else:
+            names.append(env_name(name, field))
+    return names
+
+
 def test_every_setting_is_documented_in_the_readme():
     """Each setting's environment variable appears in the README."""
-    missing = [env_name(n, f) for n, f in Settings.model_fields.items() if f"`{env_name(n, f)}`" not in README]
+    missing = [name for name in env_names() if f"`{name}`" not in README]
     assert not missing, f"undocumented settings: {missing}"
+
+
+def test_the_llm_section_comes_from_nested_variables(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_LLM__BASE_URL", "http://127.0.0.1:8080/v1")
+    monkeypatch.setenv("ASSISTANT_LLM__TIMEOUT", "7.5")
+    settings = Settings()
+    assert settings.llm.base_url == "http://127.0.0.1:8080/v1" and settings.llm.timeout == 7.5
+    monkeypatch.setenv("ASSISTANT_LLM__BASE_URL", "")
+    assert Settings().llm.base_url is None
 
 
 def test_settings_come_from_the_environment(monkeypatch, tmp_path):
