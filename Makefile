@@ -41,6 +41,7 @@ test: install $(CHROMIUM)
 
 bench: install
 	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python benchmarks/stream.py
 
 # The partnership Q&A set against its committed baseline, with the report in reports/partnership/.
 eval: install

@@ -171,11 +171,14 @@ class Checked:
 class SupportCheck:
     """Finds, for each sentence of a reply, the source sentence that supports it, or none."""
 
-    def __init__(self, embedder: Embedder, *, min_coverage: float = 0.8, min_similarity: float = 0.5) -> None:
+    def __init__(self, embedder: Embedder, *, min_coverage: float = 1.0, min_similarity: float = 0.5) -> None:
         self.embedder, self.min_coverage, self.min_similarity = embedder, min_coverage, min_similarity
 
-    def check(self, reply: str, quotes: list[list[Quote]]) -> Checked:
-        found = [c for c in claims(reply) if len(claim_terms(c.text)) >= _CLAIM_TERMS]
+    def check(self, reply: str, quotes: list[list[Quote]], question: str = "") -> Checked:
+        """Sentences that make no claim, or only restate the question ("The main sectors are:"), are left out
+        silently; those that claim something no source supports are left out and counted."""
+        asked = claim_terms(question)
+        found = [c for c in claims(reply) if _makes_claim(claim_terms(c.text), asked)]
         pool = quotable(quotes)
         singles = sum(len(sentences) for sentences in quotes)
         if not found or not pool:
@@ -219,6 +222,10 @@ class SupportCheck:
         return pool[i], float(similarity[i])
 
 
+def _makes_claim(words: set[str], asked: set[str]) -> bool:
+    return len(words) >= _CLAIM_TERMS and not words <= asked
+
+
 def _cite(citations: list[Citation], quote: Quote, score: float) -> int:
     for c in citations:
         if c.document_id == quote.hit.chunk.document_id and c.quote == quote.text:
@@ -250,7 +257,7 @@ class WrittenAnswerer:
             reply = self.model.complete(prompt(question, quotes))
         except ModelUnavailable as e:
             return _fallback(assessed, f"the language model gave no answer ({e})")
-        checked = self.check.check(reply, quotes)
+        checked = self.check.check(reply, quotes, question)
         signals = {**assessed.signals, "model_dropped": float(checked.dropped)}
         if checked.answer is None:
             return _fallback(Assessment(assessed.answer, signals), "no sentence of the language model's answer "

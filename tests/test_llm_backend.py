@@ -50,9 +50,10 @@ def test_check_keeps_supported_sentences_and_drops_the_rest(assistant, sample_in
     """A supported sentence keeps a citation with an exact quote; a marker naming no source is replaced by the source
     that supports the sentence; an invented sentence is left out and counted."""
     hits = hits_for(assistant, "What did the IRCS say about CBRN readiness?")
-    reply = ("In 2026 the joint efforts should focus on boosting readiness in the CBRN sector [9]. "
+    reply = ("The IRCS said this about CBRN readiness: [2]\n"
+             "In 2026 the joint efforts should focus on boosting readiness in the CBRN sector [9]. "
              "The ICRC promised 40 million dollars for new hospitals in Shiraz [1]. Sure.")
-    checked = SupportCheck(embedder).check(reply, sources(hits))
+    checked = SupportCheck(embedder).check(reply, sources(hits), "What did the IRCS say about CBRN readiness?")
     assert checked.dropped == 1
     answer = checked.answer.to_dict()
     assert "[9]" not in answer["answer"] and "million" not in answer["answer"]
@@ -66,6 +67,18 @@ def test_check_refuses_a_number_the_source_does_not_hold(assistant, embedder):
     checked = SupportCheck(embedder).check(
         "In 2027 the joint efforts should focus on boosting readiness in the CBRN sector [1].", sources(hits))
     assert checked.answer is None and checked.dropped == 1
+
+
+def test_check_refuses_a_changed_word(assistant, embedder):
+    """A sentence that changes one word of its source (as SmolLM2 did in an evaluation run) is not supported."""
+    hits = hits_for(assistant, "Who commended the IRCS's participation in the RFL course?")
+    quotes = sources(hits)
+    kept = SupportCheck(embedder).check(
+        "Cassard commended the active participation of the IRCS in the recent RFL course held in Oman [1].", quotes)
+    assert kept.answer is not None and "Oman" in kept.answer.citations[0].quote
+    changed = SupportCheck(embedder).check(
+        "Cassard criticized the active participation of the IRCS in the recent RFL course held in Oman [1].", quotes)
+    assert changed.answer is None and changed.dropped == 1
 
 
 def test_instruction_like_text_is_withheld_but_ordinary_sentences_are_not(assistant, sample_index):
