@@ -105,11 +105,12 @@ def written(sample_settings, sample_index, **llm) -> Assistant:
 
 @pytest.mark.slow
 def test_the_model_writes_and_every_sentence_is_cited(llm_url, sample_settings, sample_index):
+    # a question SmolLM2-135M answers within what its sources say (greedy decoding: the same reply every run)
     traced = written(sample_settings, sample_index, base_url=llm_url).ask_traced(
-        "What did the IRCS say about rehabilitation?")
+        "When is the second conference on rehabilitation planned?")
     assert traced.signals["model_written"] == 1.0, traced.answer.answer
     answer = traced.answer.to_dict()
-    assert not answer["refused"] and answer["citations"]
+    assert not answer["refused"] and answer["citations"] and "2026" in answer["answer"]
     assert_contract(answer, sample_index.catalog)
     # every sentence the model wrote ends with its marker (the note, if any, counts sentences left out)
     body = re.sub(r"\s*\(Note: left out .*\)$", "", answer["answer"])
