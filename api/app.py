@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Sequence
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -69,6 +69,18 @@ def create_app(
             return StreamingResponse(stream.chat_events(reply.answer, whole), media_type="text/event-stream",
                                      headers=stream.SSE_HEADERS)
         return whole
+
+    @app.get("/statements", responses={400: _ERRORS, 401: _ERRORS})
+    def list_statements(
+        request: Request, assistant: AssistantDep, kind: Annotated[list[str] | None, Query()] = None,
+        organisation: Annotated[list[str] | None, Query()] = None, topic: str | None = None,
+        since: str | None = None, until: str | None = None,
+    ) -> dict:
+        """Statements across all documents (agreed, proposed, requested, planned, reported), filtered,
+        near-duplicates collapsed, each with its citation."""
+        with request.app.state.lock:
+            items = assistant.statements(kind=kind, organisation=organisation, topic=topic, since=since, until=until)
+        return {"statements": items}
 
     @app.get("/v1/models", responses={401: _ERRORS})
     def list_models() -> dict:

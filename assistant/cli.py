@@ -30,6 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("--until", help="only documents dated on or before")
     ask.add_argument("--source", action="append", help="only this document path or folder (repeatable)")
 
+    statements = commands.add_parser("statements", help="list statements across documents, with filters")
+    statements.add_argument("--kind", action="append", help="agreed, proposed, requested, planned or reported (repeatable)")
+    statements.add_argument("--organisation", "--org", action="append", help="IRCS, ICRC, ... (repeatable)")
+    statements.add_argument("--topic", help="words every listed statement contains (acronyms count for long forms)")
+    statements.add_argument("--since", help="events (or undated statements' documents) on or after this date")
+    statements.add_argument("--until", help="events on or before this date")
+    statements.add_argument("--json", action="store_true", help="print the list as JSON")
+
     serve = commands.add_parser("serve", help="serve the HTTP API and the web chat")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -40,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings()
     try:
-        commands = {"ingest": run_ingest, "ask": run_ask, "serve": run_serve, "eval": eval_cli.run}
+        commands = {"ingest": run_ingest, "ask": run_ask, "statements": run_statements, "serve": run_serve,
+                    "eval": eval_cli.run}
         return commands[args.command](args, settings)
     except AssistantError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -85,6 +94,26 @@ def run_ask(args, settings: Settings) -> int:
         print("\nClosest passages:" if answer.refused else "\nSources:")
     for c in answer.citations:
         print(f"[{c.marker}] {c.title} ({c.date or 'undated'}), {c.source}\n    “{c.quote}”")
+    return 0
+
+
+def run_statements(args, settings: Settings) -> int:
+    from .service import Assistant
+
+    items = Assistant.from_settings(settings).statements(
+        kind=args.kind, organisation=args.organisation, topic=args.topic, since=args.since, until=args.until)
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+        return 0
+    if not items:
+        print("No statement in the documents matches these filters.")
+    for n, item in enumerate(items, start=1):
+        who = ", ".join(x for x in (item["speaker"], item["organisation"]) if x) or "unattributed"
+        when = f"; {item['date_text']}" + (f" ({item['date_start']} to {item['date_end']})" if item["date_start"] else "")
+        c = item["citation"]
+        print(f"{n}. [{item['kind']}] {who}{when if item['date_text'] else ''}\n   “{item['text']}”\n"
+              f"   {c['title']} ({c['date'] or 'undated'}), {c['source']}"
+              + "".join(f"\n   also in: {a['source']}" for a in item["also_in"]))
     return 0
 
 

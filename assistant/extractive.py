@@ -15,13 +15,13 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from index.attribute import people, speaker
 from index.document import Hit
 from index.embed import Embedder
 from index.keywords import KeywordIndex
 from index.terms import terms
 
 from .answer import Answer, Citation
-from .attribute import people, speaker
 from .question import Question, analyze, has_answer_type
 from .refusal import Refusal, ThresholdRefusal
 

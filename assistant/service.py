@@ -9,6 +9,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from index.acronyms import GLOSSARY, expand, pairs, read_glossary
 from index.catalog import Catalog
 from index.chunk import HuggingFaceTokenCounter
 from index.document import Hit
@@ -24,6 +25,7 @@ from .extractive import Assessment, ExtractiveAnswerer
 from .refusal import LogisticRefusal, Refusal, ThresholdRefusal
 from .retrieve import Filters, Retriever
 from .settings import Settings
+from .statements import list_statements
 from .written import OpenAIChatModel, SupportCheck, WrittenAnswerer
 
 MAX_QUESTION_CHARS = 2000
@@ -117,9 +119,12 @@ class Assistant:
         answerer: Answerer,
         top_k: int,
         conversations: ConversationStore | None = None,
+        glossary: dict[str, str] | None = None,
     ) -> None:
         self.index, self.retriever, self.answerer, self.top_k = index, retriever, answerer, top_k
         self.conversations = conversations
+        self.glossary = dict(glossary or {})
+        self._acronyms: tuple[str, dict[str, str]] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, index: Index | None = None) -> "Assistant":
@@ -133,7 +138,9 @@ class Assistant:
         conversations = ConversationStore(
             Path(settings.data_dir) / "conversations.sqlite3", settings.max_turns, settings.max_conversations
         )
-        return cls(index, retriever=retriever, answerer=answerer, top_k=settings.top_k, conversations=conversations)
+        glossary = read_glossary(Path(settings.documents_dir) / GLOSSARY)
+        return cls(index, retriever=retriever, answerer=answerer, top_k=settings.top_k, conversations=conversations,
+                   glossary=glossary)
 
     def warm_up(self) -> None:
         """Load the model and open the index now rather than on the first question."""
@@ -168,9 +175,29 @@ class Assistant:
             raise InvalidRequest(f"the question is longer than {MAX_QUESTION_CHARS} characters")
         top_k = top_k or self.top_k
         vector = self.index.embedder.embed([question])[0]
-        hits = self.retriever.retrieve(question, vector, max(top_k, depth), filters)
+        # keyword search also looks for each acronym's long form, and back ("CBRN" finds "chemical, ...")
+        searched = expand(question, self.acronyms())
+        hits = self.retriever.retrieve(searched, vector, max(top_k, depth), filters)
         assessed = self.answerer.assess(question, hits[:top_k], vector)
         return Traced(assessed.answer, hits, assessed.signals)
+
+    def acronyms(self) -> dict[str, str]:
+        """Acronym -> long form: the glossary, then the pairs the documents spell out (read again when they change)."""
+        generation = self.index.catalog.generation()
+        if self._acronyms is None or self._acronyms[0] != generation:
+            found, texts = dict(self.glossary), [self.index.text(d["id"]) or "" for d in self.index.catalog.documents()]
+            for text in texts:
+                for acronym, long_form in pairs(text).items():
+                    found.setdefault(acronym, long_form)
+            # an acronym in most documents (ICRC, IRCS here) names what every question is about: expanding it
+            # only weighs down the rest of the question (measured: hit@1 0.705 -> 0.682 on the partnership set)
+            common = {a for a in found if sum(a in t for t in texts) > len(texts) / 2}
+            self._acronyms = (generation, {a: f for a, f in found.items() if a not in common})
+        return self._acronyms[1]
+
+    def statements(self, **filters) -> list[dict]:
+        """Statements across all documents that pass the filters, near-duplicates collapsed, each cited."""
+        return list_statements(self.index, self.acronyms(), **filters)
 
     def health(self) -> dict:
         documents, chunks = self.index.catalog.counts()

@@ -49,7 +49,7 @@ def run(args, settings) -> int:
     from . import report as reports
     from .metrics import Locator
     from .qa import QASetError, read_qa_set
-    from .run import compare, summarize
+    from .run import by_slice, compare, summarize
     from .run import run as run_set
 
     try:
@@ -100,6 +100,7 @@ def run(args, settings) -> int:
         "machine": f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}",
         "settings": {k: getattr(settings, k) for k in REPORTED_SETTINGS},
         "metrics": summarize(results),
+        "slices": by_slice(results),
         "tolerance": args.tolerance if baseline else None,
         "results": [r.to_dict() for r in results],
     }
@@ -124,13 +125,21 @@ def run(args, settings) -> int:
 
 
 def _print_metrics(report: dict, baseline: dict | None) -> None:
+    from .report import number
+    from .run import SLICE_COLUMNS
+
     before = (baseline or {}).get("metrics", {})
     print(f"{report['set']}: {report['questions']} questions "
           f"({report['answerable']} answerable, {report['unanswerable']} not)")
     for name, value in report["metrics"].items():
         text = "–" if value is None else f"{value:.3f}"
         old = before.get(name)
-        print(f"  {name:<20} {text:>9}" + (f"   (baseline {old:.3f})" if isinstance(old, (int, float)) else ""))
+        print(f"  {name:<27} {text:>9}" + (f"   (baseline {old:.3f})" if isinstance(old, (int, float)) else ""))
+    if report["slices"]:
+        print("slices:")
+        for name, row in report["slices"].items():
+            print(f"  {name:<12} " + "  ".join(f"{k} {number(row.get(k))}" for k in SLICE_COLUMNS))
+
 
 
 def _commit() -> str:

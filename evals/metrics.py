@@ -236,3 +236,14 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 
 def mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
+
+
+_NO_AGREEMENT = re.compile(
+    r"\b(?:no|not any|nothing)\b[^.]{0,40}?\b(?:agree\w*|decision\w*|decided|commitment\w*)\b"
+    r"|\b(?:not|never)\b[^.]{0,20}?\b(?:agreed|decided|signed)\b", re.I)
+
+
+def presents_as_agreement(answer: str, refused: bool) -> bool:
+    """Whether an answer to "what was agreed" presents what it quotes as agreed, where the documents record no
+    agreement: it neither refuses nor says plainly that no agreement or decision is recorded."""
+    return not refused and not _NO_AGREEMENT.search(answer)

@@ -14,6 +14,8 @@ class QAItem:
     answers: tuple[str, ...]
     evidence: tuple[str, ...]
     answerable: bool
+    slices: tuple[str, ...] = ()  # kinds of question it belongs to: agreement, attribution, date, acronym, list, ...
+    agreed: bool | None = None  # False: the documents record no agreement, and the answer must say so
 
 
 class QASetError(ValueError):
@@ -39,7 +41,13 @@ def read_qa_set(path: Path) -> list[QAItem]:
             answers=tuple(raw.get("answers") or ()),
             evidence=tuple(raw.get("evidence") or ()),
             answerable=bool(raw.get("answerable", True)),
+            slices=tuple(raw.get("slices") or ()),
+            agreed=raw.get("agreed"),
         )
+        if not all(isinstance(s, str) and s for s in item.slices):
+            raise QASetError(f"{where}: \"slices\" is a list of names")
+        if item.agreed not in (None, True, False):
+            raise QASetError(f"{where}: \"agreed\" is true, false or absent")
         if item.id in ids:
             raise QASetError(f"{where}: id {item.id!r} repeats")
         if not item.answerable and (item.answers or item.evidence):

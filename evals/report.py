@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .run import GOOD_OUTCOMES, HIGHER_IS_BETTER, LOWER_IS_BETTER, Regression
+from .run import (
+    GOOD_OUTCOMES,
+    HIGHER_IS_BETTER,
+    LOWER_IS_BETTER,
+    SLICE_COLUMNS,
+    Regression,
+)
 
 OUTCOME_COLOURS = {
     "answered": "#2e7d32",
@@ -25,7 +31,7 @@ def write(report: dict, folder: Path, baseline: dict | None, regressions: list[R
     return [folder / "report.json", folder / "report.md", *(folder / p for p in plots)]
 
 
-def _number(value) -> str:
+def number(value) -> str:
     return "–" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
 
 
@@ -45,14 +51,19 @@ def markdown(report: dict, baseline: dict | None, regressions: list[Regression],
     for name, value in metrics.items():
         if baseline:
             old = before.get(name)
-            change = _number(value - old) if isinstance(value, (int, float)) and isinstance(old, (int, float)) else "–"
-            lines.append(f"| {name} | {_number(value)} | {_number(old)} | {change} |")
+            change = number(value - old) if isinstance(value, (int, float)) and isinstance(old, (int, float)) else "–"
+            lines.append(f"| {name} | {number(value)} | {number(old)} | {change} |")
         else:
-            lines.append(f"| {name} | {_number(value)} |")
+            lines.append(f"| {name} | {number(value)} |")
     if baseline is not None:
         lines += ["", f"Gate (tolerance {report.get('tolerance')}): " + (
             "passed." if not regressions else "**failed**: " + "; ".join(str(r) for r in regressions) + "."
         )]
+    if report.get("slices"):
+        lines += ["", "## Slices", "", "| slice | " + " | ".join(SLICE_COLUMNS) + " |",
+                  "|---|" + "---|" * len(SLICE_COLUMNS)]
+        for name, row in report["slices"].items():
+            lines.append(f"| {name} | " + " | ".join(number(row.get(k)) for k in SLICE_COLUMNS) + " |")
     lines += [""] + [f"![{p}]({p})" for p in plots]
     failed = [r for r in report["results"] if r["outcome"] not in GOOD_OUTCOMES]
     lines += ["", f"## Failed questions ({len(failed)})", ""]

@@ -42,6 +42,8 @@ class Result:
     citation_recall: float | None = None
     unlocated_evidence: list[str] = field(default_factory=list)  # evidence spans found in no document
     signals: dict[str, float] = field(default_factory=dict)  # the answerer's refusal signals
+    slices: list[str] = field(default_factory=list)
+    calls_proposal_agreement: bool | None = None  # for an item whose documents record no agreement
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -54,8 +56,10 @@ def score(item: QAItem, answer, hits: Sequence, latency_ms: float, locator: m.Lo
     result = Result(
         id=item.id, question=item.question, answerable=item.answerable, refused=answer.refused, answer=answer.answer,
         citations=citations, latency_ms=round(latency_ms, 1), outcome="",
-        signals={k: round(v, 4) for k, v in (signals or {}).items()},
+        signals={k: round(v, 4) for k, v in (signals or {}).items()}, slices=list(item.slices),
     )
+    if item.agreed is False:
+        result.calls_proposal_agreement = m.presents_as_agreement(answer.answer, answer.refused)
     if not item.answerable:
         result.outcome = "refused" if answer.refused else "should refuse"
         return result
@@ -128,10 +132,22 @@ def summarize(results: Sequence[Result]) -> dict[str, float | None]:
         "citation_precision": m.mean([float(ok) for ok in citations]),
         "citation_recall": average("citation_recall"),
         **m.refusal_metrics([(r.answerable, r.refused) for r in results]),
+        "proposals_called_agreements": sum(bool(r.calls_proposal_agreement) for r in results),
         "latency_p50_ms": m.percentile(latencies, 50),
         "latency_p95_ms": m.percentile(latencies, 95),
     }
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
+
+
+SLICE_COLUMNS = ("questions", "reference_recall", "citation_precision", "hit@1", "refusal_accuracy",
+                 "proposals_called_agreements")
+
+
+def by_slice(results: Sequence[Result]) -> dict[str, dict]:
+    """The metrics of each slice, with its number of questions."""
+    names = sorted({s for r in results for s in r.slices})
+    return {name: {"questions": sum(name in r.slices for r in results),
+                   **summarize([r for r in results if name in r.slices])} for name in names}
 
 
 # Which way is better, for the baseline gate. Latency depends on the machine: reported, never gated.
@@ -139,7 +155,7 @@ HIGHER_IS_BETTER = (
     "hit@1", "hit@5", "hit@10", "mrr@10", "evidence_recall@10", "answer_f1", "reference_recall",
     "citation_precision", "citation_recall", "refusal_precision", "refusal_recall", "refusal_accuracy",
 )
-LOWER_IS_BETTER = ("false_refusal_rate",)
+LOWER_IS_BETTER = ("false_refusal_rate", "proposals_called_agreements")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from .dates import to_days
 from .document import Document
@@ -27,9 +28,26 @@ CREATE TABLE IF NOT EXISTS documents (
     date_days INTEGER,
     text TEXT NOT NULL DEFAULT '',
     meta TEXT NOT NULL DEFAULT '{}',
-    chunks INTEGER NOT NULL DEFAULT 0
+    chunks INTEGER NOT NULL DEFAULT 0,
+    statements_version INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS statements (
+    document_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    speaker TEXT,
+    organisation TEXT,
+    date_text TEXT,
+    date_start TEXT,
+    date_end TEXT,
+    start_days INTEGER,
+    end_days INTEGER
+);
+CREATE INDEX IF NOT EXISTS statements_document ON statements (document_id);
 """
+_STATEMENT_FIELDS = ("start", "end", "text", "kind", "speaker", "organisation", "date_text", "date_start", "date_end")
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,9 @@ class Catalog:
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        if columns and "statements_version" not in columns:  # a catalog written before statements existed
+            self._db.execute("ALTER TABLE documents ADD COLUMN statements_version INTEGER NOT NULL DEFAULT 0")
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
@@ -70,7 +91,7 @@ class Catalog:
     def complete(self, document: Document, chunks: int) -> None:
         self._db.execute(
             "UPDATE documents SET state = 'ready', title = ?, type = ?, date = ?, date_days = ?, text = ?, "
-            "meta = ?, chunks = ? WHERE id = ?",
+            "meta = ?, chunks = ?, statements_version = 0 WHERE id = ?",
             (
                 document.title, document.type, document.date,
                 to_days(document.date) if document.date else None,
@@ -80,6 +101,56 @@ class Catalog:
 
     def remove(self, doc_id: str) -> None:
         self._db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        self._db.execute("DELETE FROM statements WHERE document_id = ?", (doc_id,))
+
+    def set_statements(self, doc_id: str, statements: Sequence, version: int) -> None:
+        """Replace a document's statements (objects with the fields of index.statements.Statement)."""
+        rows = [
+            (doc_id, *(getattr(st, f) for f in _STATEMENT_FIELDS),
+             to_days(st.date_start) if st.date_start else None, to_days(st.date_end) if st.date_end else None)
+            for st in statements
+        ]
+        self._db.execute("BEGIN")
+        try:
+            self._db.execute("DELETE FROM statements WHERE document_id = ?", (doc_id,))
+            self._db.executemany(f"INSERT INTO statements VALUES ({','.join('?' * 12)})", rows)
+            self._db.execute("UPDATE documents SET statements_version = ? WHERE id = ?", (version, doc_id))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def stale_statements(self, version: int) -> list[Document]:
+        """Ready documents whose statements were found by an older version of the finder (or never)."""
+        rows = self._db.execute(
+            "SELECT id, source, text, title, type, date, sha256, meta FROM documents "
+            "WHERE state = 'ready' AND statements_version < ?", (version,))
+        return [Document(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7])) for r in rows]
+
+    def statements(
+        self, *, kinds=None, organisations=None, since: int | None = None, until: int | None = None,
+        document_ids=None,
+    ) -> list[dict]:
+        """Statements of ready documents, with their document's title, source and date, in document order.
+        A date filter keeps statements whose event dates overlap the range, or, without event dates, whose
+        document's date is in it."""
+        sql = ("SELECT s.document_id, " + ", ".join(f's."{f}"' for f in _STATEMENT_FIELDS) +
+               ", d.title, d.source, d.date FROM statements s JOIN documents d ON d.id = s.document_id "
+               "WHERE d.state = 'ready'")
+        args: list = []
+        for column, values in (("s.kind", kinds), ("s.organisation", organisations), ("s.document_id", document_ids)):
+            if values is not None:
+                sql += f" AND {column} IN ({','.join('?' * len(values))})"
+                args += list(values)
+        if since is not None:
+            sql += " AND COALESCE(s.end_days, d.date_days) >= ?"
+            args.append(since)
+        if until is not None:
+            sql += " AND COALESCE(s.start_days, d.date_days) <= ?"
+            args.append(until)
+        sql += " ORDER BY d.source, s.start"
+        names = ("document_id", *_STATEMENT_FIELDS, "title", "source", "document_date")
+        return [dict(zip(names, row)) for row in self._db.execute(sql, args)]
 
     def generation(self) -> str:
         """A fingerprint of the ready documents: the keyword index is rebuilt when it differs."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from .acronyms import GLOSSARY
 from .catalog import Catalog
 from .chunk import TokenCounter, chunk
 from .document import Chunk, Document, document_id
@@ -21,6 +22,8 @@ from .embed import Embedder
 from .errors import PathNotFound, UnreadableFile
 from .keywords import KeywordIndex
 from .load import read_document
+from .statements import VERSION as STATEMENTS_VERSION
+from .statements import extract as extract_statements
 from .store import ChromaStore
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
@@ -63,7 +66,8 @@ def discover(paths: Sequence[Path]) -> list[tuple[Path, str]]:
             continue
         for file in sorted(root.rglob("*")):
             relative = file.relative_to(root)
-            if file.is_file() and not any(part.startswith(".") for part in relative.parts):
+            if file.is_file() and not any(part.startswith(".") for part in relative.parts) \
+                    and file.name != GLOSSARY:  # the acronym glossary is configuration, not a document
                 found.append((file, f"{root.name}/{relative.as_posix()}"))
     return found
 
@@ -123,6 +127,9 @@ def ingest(
         if doc_id not in seen:
             _remove(doc_id, catalog, store)
             report.removed.append(entry.source)
+
+    for document in catalog.stale_statements(STATEMENTS_VERSION):  # new documents, and those of an older finder
+        catalog.set_statements(document.id, extract_statements(document), STATEMENTS_VERSION)
 
     generation = catalog.generation()
     if keywords.stored_generation() != generation:

@@ -61,8 +61,11 @@ def speaker(text: str, start: int, end: int, known: list[Person]) -> Speaker | N
     mentioned = [p for p in known if re.search(rf"\b{re.escape(p.surname)}\b", sentence)]
     if len(mentioned) == 1:
         return Speaker(mentioned[0], True)
-    if mentioned:
-        return None  # two people in one sentence: leave it to the reader
+    if mentioned:  # two people in one sentence: the one named just before a reporting verb ("Cassard lauded")
+        named = {m.group("name") for m in _NAMED_SPEAKER.finditer(sentence)} & {p.surname for p in mentioned}
+        if len(named) == 1:
+            return Speaker(next(p for p in mentioned if p.surname in named), True)
+        return None
     if _PRONOUN.search(sentence):
         return _last_named_before(text, start, known)
     return None

@@ -1,0 +1,81 @@
+"""Statements, event dates and acronyms, found at ingest over the sample documents and listed across them."""
+
+from __future__ import annotations
+
+from index.acronyms import expand, pairs
+from index.statements import event_date, kind_of
+
+
+def test_kinds_separate_agreements_from_proposals_and_expectations():
+    assert kind_of("The two societies agreed to hold a joint exercise.", True) == "agreed"
+    assert kind_of("He proposed holding a trilateral meeting.", True) == "proposed"
+    assert kind_of("The IRCS expects the ICRC to maintain the workshops, she added.", True) == "requested"
+    assert kind_of("In 2026, the joint efforts should focus on CBRN readiness, Alishvandi noted.", True) == "requested"
+    assert kind_of("The conference is planned to be held in 2026.", False) == "planned"
+    assert kind_of("No decision or agreement is recorded for this meeting.", False) is None
+    assert kind_of("Cassard lauded the IRCS for its efforts.", True) == "reported"
+
+
+def test_event_dates_resolve_against_the_document_date_or_stay_unresolved():
+    q = event_date("It is planned to be held in the second quarter of 2026.", None)
+    assert (q.text, q.start, q.end) == ("in the second quarter of 2026", "2026-04-01", "2026-06-30")
+    sunday = event_date("In a meeting in Tehran on Sunday with the director.", "2025-11-19")
+    assert (sunday.start, sunday.end) == ("2025-11-16", "2025-11-16")
+    assert event_date("In a meeting in Tehran on Sunday.", None).start is None  # no document date: unresolved
+    september = event_date("In September, they explored joint efforts.", "2025-10-02")
+    assert (september.start, september.end) == ("2025-09-01", "2025-09-30")
+    assert event_date("A review will be held in March.", "2025-10-02").start == "2026-03-01"
+    assert event_date("Support will grow next year.", "2025-10").start == "2026-01-01"
+
+
+def test_acronym_pairs_are_read_from_the_text_and_used_both_ways():
+    text = ("the chemical, biological, radiological, and nuclear (CBRN) sector and mental health and psychosocial "
+            "support (MHPSS) and the Restoring Family Links (RFL) course")
+    found = pairs(text)
+    assert found == {"CBRN": "chemical, biological, radiological, and nuclear",
+                     "MHPSS": "mental health and psychosocial support", "RFL": "Restoring Family Links"}
+    assert "chemical, biological" in expand("What about CBRN?", found)
+    assert expand("Where was the Restoring Family Links course?", found).endswith("RFL")
+
+
+def test_statements_are_stored_at_ingest_with_speaker_organisation_and_date(assistant):
+    planned = assistant.statements(kind=["planned"])
+    assert planned and all(s["kind"] == "planned" for s in planned)
+    conference = next(s for s in planned if "second conference" in s["text"].lower())
+    assert conference["speaker"] == "Vincent Cassard" and conference["organisation"] == "ICRC"
+    assert (conference["date_start"], conference["date_end"]) == ("2026-04-01", "2026-06-30")
+    assert conference["also_in"], "the same plan in the news and the notes is one item"
+    document = assistant.index.text(conference["citation"]["document_id"])
+    assert conference["citation"]["quote"] in document and conference["citation"]["chunk_id"]
+
+
+def test_statements_filter_by_kind_organisation_topic_and_date(assistant):
+    asked = assistant.statements(kind=["requested"], organisation=["IRCS"])
+    assert asked and all(s["organisation"] == "IRCS" for s in asked)
+    assert not assistant.statements(kind=["agreed"]), "the sample documents record no agreement"
+    cbrn = assistant.statements(topic="chemical readiness")
+    assert cbrn and all("CBRN" in s["text"] for s in cbrn)
+    assert assistant.statements(topic="CBRN") == assistant.statements(topic="CBRN readiness")
+    in_2026 = assistant.statements(since="2026", until="2026")
+    assert in_2026 and all(s["date_start"] and s["date_start"].startswith("2026") for s in in_2026)
+
+
+def test_statements_endpoint(client):
+    response = client.get("/statements", params={"kind": "proposed", "organisation": "ICRC"})
+    assert response.status_code == 200
+    items = response.json()["statements"]
+    assert len(items) == 1 and "trilateral meeting" in items[0]["text"] and items[0]["speaker"] == "Vincent Cassard"
+    bad = client.get("/statements", params={"kind": "promised"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_request"
+
+
+def test_statements_command(tmp_path, sample_settings):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(sample_settings.data_dir)}
+    out = subprocess.run([sys.executable, "-m", "assistant.cli", "statements", "--kind", "proposed"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "[proposed] Vincent Cassard, ICRC" in out.stdout and "trilateral meeting" in out.stdout
