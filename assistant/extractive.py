@@ -19,6 +19,7 @@ from index.attribute import people, speaker
 from index.document import Hit
 from index.embed import Embedder
 from index.keywords import KeywordIndex
+from index.statements import NEGATED
 from index.terms import terms
 
 from .answer import Answer, Citation
@@ -26,7 +27,6 @@ from .question import Question, analyze, has_answer_type
 from .refusal import Refusal, ThresholdRefusal
 
 _AGREED = re.compile(r"\b(?:agreed|agreement|signed|decided|decision|approved|memorandum|committed)\b", re.I)
-_NEGATED = re.compile(r"\bno (?:\w+ )?(?:or \w+ )?(?:agreement|decision)\b|\bnot (?:agreed|decided|signed)\b", re.I)
 _MISSING = {
     "count": "state the number or amount asked for",
     "date": "give a date for this",
@@ -191,7 +191,7 @@ class ExtractiveAnswerer:
     # --- writing -------------------------------------------------------------------------------------------
 
     def _refuse(self, reason: str, q: Question, closest: list[Scored]) -> Answer:
-        citations = _Citations()
+        citations = Citations()
         text = f"The documents do not {reason}."
         missing = self._missing_terms(q, closest)
         if missing:
@@ -203,7 +203,7 @@ class ExtractiveAnswerer:
         return Answer(text, True, citations.list())
 
     def _compose(self, q: Question, picked: list[Scored]) -> Answer:
-        citations = _Citations()
+        citations = Citations()
         parts = []
         caveat = no_agreement(q, [p.candidate.text for p in picked])
         if caveat:
@@ -215,7 +215,7 @@ class ExtractiveAnswerer:
             parts.append(f"{prefix}“{c.text}” [{marker}]" if prefix else f"{c.text} [{marker}]")
         return Answer(" ".join(parts), False, citations.list())
 
-    def _attribution(self, c: Candidate, citations: "_Citations", similarity: float) -> str:
+    def _attribution(self, c: Candidate, citations: "Citations", similarity: float) -> str:
         """'Full Name, the role [n]: ' when the sentence reports words of a person introduced elsewhere."""
         text = self.documents.text(c.hit.chunk.document_id)
         if not text:
@@ -233,7 +233,7 @@ class ExtractiveAnswerer:
 
 def no_agreement(q: Question, quotes: list[str]) -> str | None:
     """The caveat for a question about an agreement whose quotes record none."""
-    if not q.asks_agreement or any(_AGREED.search(t) and not _NEGATED.search(t) for t in quotes):
+    if not q.asks_agreement or any(_AGREED.search(t) and not NEGATED.search(t) for t in quotes):
         return None
     topic = f" on {q.topic}" if q.topic else ""
     return f"The documents record no agreement{topic}; they report what was said."
@@ -258,7 +258,7 @@ def _join(items: list[str], word: str) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
-class _Citations:
+class Citations:
     """Numbers citations in order of first use; the same quote of the same document keeps its number."""
 
     def __init__(self) -> None:

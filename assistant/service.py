@@ -182,8 +182,9 @@ class Assistant:
         return Traced(assessed.answer, hits, assessed.signals)
 
     def acronyms(self) -> dict[str, str]:
-        """Acronym -> long form: the glossary, then the pairs the documents spell out (read again when they change)."""
-        generation = self.index.catalog.generation()
+        """Acronym -> long form: the glossary, then the pairs the documents spell out; read once per loaded index
+        (the keyword index's generation), not per question."""
+        generation = self.index.keywords.generation
         if self._acronyms is None or self._acronyms[0] != generation:
             found, texts = dict(self.glossary), [self.index.text(d["id"]) or "" for d in self.index.catalog.documents()]
             for text in texts:

@@ -34,19 +34,20 @@ def list_statements(
     if topic:
         rows = [r for r in rows if _about(r["text"], topic, acronyms)]
     items: list[dict] = []
+    kept: list[set[str]] = []  # the terms of each item, to find its near-duplicates
     for row in rows:
-        citation = _citation(index, row)
-        twin = next((i for i in items if _same(i["_terms"], row)), None)
+        citation = asdict(_citation(index, row))
+        words = set(terms(row["text"]))
+        twin = next((i for i, seen in enumerate(kept) if _same(seen, words)), None)
         if twin is not None:
-            twin["also_in"].append(asdict(citation))
+            items[twin]["also_in"].append(citation)
             continue
+        kept.append(words)
         items.append({
             "kind": row["kind"], "speaker": row["speaker"], "organisation": row["organisation"],
             "date_text": row["date_text"], "date_start": row["date_start"], "date_end": row["date_end"],
-            "text": row["text"], "citation": asdict(citation), "also_in": [], "_terms": set(terms(row["text"])),
+            "text": row["text"], "citation": citation, "also_in": [],
         })
-    for item in items:
-        del item["_terms"]
     return items
 
 
@@ -68,9 +69,8 @@ def _about(text: str, topic: str, acronyms: dict[str, str]) -> bool:
     return bool(wanted) and wanted <= present
 
 
-def _same(seen: set[str], row: dict) -> bool:
-    other = set(terms(row["text"]))
-    return len(seen & other) / max(1, min(len(seen), len(other))) > 0.7
+def _same(a: set[str], b: set[str]) -> bool:
+    return len(a & b) / max(1, min(len(a), len(b))) > 0.7
 
 
 def _citation(index, row: dict) -> Citation:

@@ -22,8 +22,8 @@ from index.document import Hit
 from index.embed import Embedder
 from index.terms import stem, terms
 
-from .answer import Answer, Citation
-from .extractive import Assessment, no_agreement
+from .answer import Answer
+from .extractive import Assessment, Citations, no_agreement
 from .question import FRAME_STEMS, analyze
 
 SYSTEM = (
@@ -97,20 +97,26 @@ class OpenAIChatModel:
 
 @dataclass(frozen=True)
 class Quote:
-    """A sentence of a source the model may be cited for: exact document text."""
+    """A sentence of a source (or two neighbouring ones) the model may be cited for: exact document text."""
 
     source: int  # the number the model saw
     hit: Hit
-    text: str
+    start: int  # document offsets
+    end: int
+    sentences: int = 1
+
+    @property
+    def text(self) -> str:
+        chunk = self.hit.chunk
+        return chunk.text[self.start - chunk.start:self.end - chunk.start]
 
 
 def sources(hits: Sequence[Hit]) -> list[list[Quote]]:
     """The sentences of each retrieved chunk, without those that read like instructions to an assistant."""
     out = []
     for n, hit in enumerate(hits, start=1):
-        chunk = hit.chunk
-        sentences = [chunk.text[s - chunk.start:e - chunk.start] for s, e in chunk.sentences]
-        out.append([Quote(n, hit, s) for s in sentences if s.strip() and not INSTRUCTION_LIKE.search(s)])
+        quotes = [Quote(n, hit, s, e) for s, e in hit.chunk.sentences]
+        out.append([q for q in quotes if q.text.strip() and not INSTRUCTION_LIKE.search(q.text)])
     return out
 
 
@@ -120,11 +126,9 @@ def quotable(quotes: list[list[Quote]]) -> list[Quote]:
     out = [q for sentences in quotes for q in sentences]
     for sentences in quotes:
         for a, b in zip(sentences, sentences[1:]):
-            chunk = a.hit.chunk
-            start = chunk.text.find(a.text)
-            end = chunk.text.find(b.text, start + len(a.text))
-            if start >= 0 and end >= 0 and not INSTRUCTION_LIKE.search(chunk.text[start:end]):
-                out.append(Quote(a.source, a.hit, chunk.text[start:end + len(b.text)]))
+            pair = Quote(a.source, a.hit, a.start, b.end, sentences=2)
+            if not INSTRUCTION_LIKE.search(pair.text):  # a withheld sentence between them
+                out.append(pair)
     return out
 
 
@@ -180,42 +184,41 @@ class SupportCheck:
         asked = claim_terms(question)
         found = [c for c in claims(reply) if _makes_claim(claim_terms(c.text), asked)]
         pool = quotable(quotes)
-        singles = sum(len(sentences) for sentences in quotes)
         if not found or not pool:
             return Checked(None, len(found))
         vectors = self.embedder.embed([c.text for c in found] + [q.text for q in pool])
         claim_vectors, quote_vectors = vectors[:len(found)], vectors[len(found):]
-        citations: list[Citation] = []
+        quote_terms = [set(terms(q.text)) for q in pool]
+        citations = Citations()
         parts, dropped = [], 0
         for claim, vector in zip(found, claim_vectors):
-            best = self._support(claim, vector, pool, quote_vectors, singles)
+            best = self._support(claim, vector, pool, quote_vectors, quote_terms)
             if best is None:
                 dropped += 1
                 continue
             quote, similarity = best
-            marker = _cite(citations, quote, similarity)
+            marker = citations.add(quote.hit, quote.text, similarity)
             text = claim.text if claim.text[-1] in ".!?" else claim.text + "."
             parts.append(f"{text[:-1]} [{marker}]{text[-1]}")
         if not parts:
             return Checked(None, dropped)
-        return Checked(Answer(" ".join(parts), False, citations), dropped)
+        return Checked(Answer(" ".join(parts), False, citations.list()), dropped)
 
-    def _support(self, claim: Claim, vector: np.ndarray, pool: list[Quote], quote_vectors: np.ndarray, singles: int):
+    def _support(self, claim: Claim, vector: np.ndarray, pool: list[Quote], quote_vectors: np.ndarray,
+                 quote_terms: list[set[str]]):
         """The best supporting quote, from the sources the sentence cites if one of them supports it, else from any;
-        `pool[:singles]` are single sentences."""
+        a pair of sentences only when no single one will do."""
         wanted = claim_terms(claim.text)
         numbers = set(_NUMBER.findall(claim.text))
         similarity = quote_vectors @ np.asarray(vector, dtype=np.float32)
         supported = []
-        for i, quote in enumerate(pool):
-            present = set(terms(quote.text))
+        for i, (quote, present) in enumerate(zip(pool, quote_terms)):
             coverage = len(wanted & present) / len(wanted)
             if numbers - set(_NUMBER.findall(quote.text)):
                 continue
             if coverage >= self.min_coverage and similarity[i] >= self.min_similarity:
                 cited = quote.source in claim.markers
-                single = i < singles  # a pair of sentences only when no single one will do
-                supported.append((cited, single, round(coverage, 2), float(similarity[i]), i))
+                supported.append((cited, quote.sentences == 1, round(coverage, 2), float(similarity[i]), i))
         if not supported:
             return None
         *_, i = max(supported)
@@ -224,18 +227,6 @@ class SupportCheck:
 
 def _makes_claim(words: set[str], asked: set[str]) -> bool:
     return len(words) >= _CLAIM_TERMS and not words <= asked
-
-
-def _cite(citations: list[Citation], quote: Quote, score: float) -> int:
-    for c in citations:
-        if c.document_id == quote.hit.chunk.document_id and c.quote == quote.text:
-            return c.marker
-    hit = quote.hit
-    citations.append(Citation(
-        marker=len(citations) + 1, document_id=hit.chunk.document_id, title=hit.title, source=hit.source,
-        date=hit.date, quote=quote.text, chunk_id=hit.chunk.id, score=round(score, 3),
-    ))
-    return len(citations)
 
 
 class Extractive(Protocol):

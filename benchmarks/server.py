@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.servers import free_port, running  # noqa: E402  (the one start-and-wait helper)
 
 
 @contextmanager
 def running_server(env: dict, timeout: float = 300):
-    """Starts the server with `env`, waits for /health; yields (process, base URL, health), then stops it."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], cwd=ROOT,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                health = httpx.get(base + "/health", timeout=2).json()
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.3)
-        yield process, base, health
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    """Starts `assistant serve` with `env`, waits for /health; yields (process, base URL, health), then stops it."""
+    base = f"http://127.0.0.1:{(port := free_port())}"
+    with running([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], base + "/health",
+                 env=env, timeout=timeout) as process:
+        yield process, base, httpx.get(base + "/health", timeout=10).json()
 
 
 def memory_mb(pid: int) -> dict:

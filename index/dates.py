@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_MONTHS = {
+MONTHS = {
     name: number
     for number, names in enumerate(
         [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
@@ -19,7 +19,7 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _TEXT_DATES = [
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<num>\d\d)-(?P<day>\d\d)\b"),
     re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
@@ -59,7 +59,7 @@ def find_date(text: str, within: int = 600) -> str | None:
     found = []
     for pattern in _TEXT_DATES:
         for match in pattern.finditer(head):
-            month = match.groupdict().get("num") or _MONTHS.get(match.group("month").lower().rstrip("."))
+            month = match.groupdict().get("num") or MONTHS.get(match.group("month").lower().rstrip("."))
             try:
                 date = dt.date(int(match.group("year")), int(month), int(match.group("day")))
             except (TypeError, ValueError):

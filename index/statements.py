@@ -18,13 +18,13 @@ import re
 from dataclasses import asdict, dataclass
 
 from .attribute import Person, people, speaker
-from .dates import _MONTHS
+from .dates import MONTHS
 from .document import Document
 from .sentences import split_sentences
 
 VERSION = 1  # raise when the finder changes: the next ingest finds the statements of every document again
 KINDS = ("agreed", "proposed", "requested", "planned", "reported")
-_NEGATED = re.compile(r"\bno (?:\w+ )?(?:or \w+ )?(?:agreement|decision)s?\b|\bnot (?:agreed|decided|signed)\b", re.I)
+NEGATED = re.compile(r"\bno (?:\w+ )?(?:or \w+ )?(?:agreement|decision)s?\b|\bnot (?:agreed|decided|signed)\b", re.I)
 _KIND_PATTERNS = [
     ("agreed", re.compile(r"\b(?:agreed|agree to|signed|decided|approved|endorsed|committed to)\b", re.I)),
     ("proposed", re.compile(r"\b(?:propos\w*|suggest\w*|recommend\w*|put forward)\b", re.I)),
@@ -52,7 +52,7 @@ class Statement:
 
 
 def kind_of(sentence: str, attributed: bool) -> str | None:
-    if _NEGATED.search(sentence):
+    if NEGATED.search(sentence):
         return None
     for kind, pattern in _KIND_PATTERNS:
         if pattern.search(sentence):
@@ -127,7 +127,7 @@ class EventDate:
 
 _QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTH_NAMES = r"(?:" + "|".join(sorted((m for m in _MONTHS if len(m) > 3), key=len, reverse=True)) + r")"
+_MONTH_NAMES = r"(?:" + "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True)) + r")"
 _FUTURE = re.compile(r"\b(?:will|planned|plans?|scheduled|to be held|next|upcoming|coming)\b", re.I)
 _PATTERNS = [
     ("quarter", re.compile(r"\b(?:in |during |by )?the (?P<q>first|second|third|fourth|last|1st|2nd|3rd|4th) quarter "
@@ -158,7 +158,7 @@ def _resolve(name: str, match: re.Match, document_date: str | None, future: bool
         year, q = int(match.group("year")), _QUARTERS[match.group("q").lower()]
         return _span(dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
     if name == "month_year":
-        year, month = int(match.group("year")), _MONTHS[match.group("month").lower()]
+        year, month = int(match.group("year")), MONTHS[match.group("month").lower()]
         return _span(dt.date(year, month, 1), _month_end(year, month))
     if name == "year":
         year = int(match.group("year"))
@@ -171,7 +171,7 @@ def _resolve(name: str, match: re.Match, document_date: str | None, future: bool
         year = parts[0] + (1 if which in ("next", "the coming") else -1 if which in ("last", "the past") else 0)
         return _span(dt.date(year, 1, 1), dt.date(year, 12, 31))
     if name == "month":
-        month = _MONTHS[match.group("month").lower()]
+        month = MONTHS[match.group("month").lower()]
         year = parts[0]
         if len(parts) >= 2:  # the month nearest the document's date, forward for plans, back for reports
             if future and month < parts[1]:

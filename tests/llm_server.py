@@ -9,15 +9,10 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import signal
-import socket
-import subprocess
 import sys
 import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
-
-import httpx
 
 
 def model_path() -> Path:
@@ -51,26 +46,13 @@ def serve(port: int, threads: int = 2, context: int = 4096) -> None:
 @contextmanager
 def running_llm_server(timeout: float = 120):
     """Starts the server in its own process, waits until it answers, yields its base URL (…/v1), and stops it."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, __file__, "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # imported here: run as a script, this file has no package around it
+    from tests.servers import free_port, running
+
+    port = free_port()
     base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(base + "/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "the LLM server did not start"
-            time.sleep(0.2)
+    with running([sys.executable, __file__, "--port", str(port)], base + "/models", timeout=timeout):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""A real `assistant serve` on a free port of 127.0.0.1, for tests that talk HTTP to it."""
+"""Real servers on free ports of 127.0.0.1, started in their own process and stopped afterwards: `assistant serve`
+for the tests that talk HTTP to it (the benchmarks and the LLM server use the same helper)."""
 
 from __future__ import annotations
 
@@ -8,31 +9,44 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Sequence
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@contextmanager
-def running_server(env: dict, timeout: float = 120):
-    """Starts the server with `env`, waits for /health, yields its base URL, and stops it."""
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running(command: Sequence[str], ready_url: str, *, env: dict | None = None, timeout: float = 120):
+    """Starts `command`, waits until GET `ready_url` answers 200, yields the process, and stops it."""
+    process = subprocess.Popen(list(command), env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                httpx.get(base + "/health", timeout=2)
-                break
+                if httpx.get(ready_url, timeout=2).status_code == 200:
+                    break
             except httpx.TransportError:
-                assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.3)
-        yield base
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{' '.join(command)} did not start")
+            time.sleep(0.2)
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def running_server(env: dict, timeout: float = 120):
+    """`assistant serve` with `env`; yields its base URL."""
+    base = f"http://127.0.0.1:{(port := free_port())}"
+    with running([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], base + "/health",
+                 env=env, timeout=timeout):
+        yield base
