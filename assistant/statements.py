@@ -1,18 +1,58 @@
-"""Statements across documents: every statement that passes the filters, near-duplicates (the same story in the
-notes and in the news) collapsed into one item, each item cited with its exact sentence."""
+"""Statements across documents: who agreed, proposed, asked for or planned what, and when.
+
+Two uses of the statements found at ingest (index/statements.py):
+- `list_statements`: every statement that passes the filters (`assistant statements`, `GET /statements`);
+- `StatementAnswerer`: the answer to a question about commitments ("What was agreed on CBRN readiness?", "List
+  every proposal made by the ICRC", "What has the IRCS asked the ICRC for?"), gathered from all matching
+  statements rather than the top few chunks. Agreements are kept apart from proposals, requests and plans, each
+  item says who said it and when, and an answer says plainly when the documents record no agreement.
+Near-duplicates (the same statement in the meeting notes and in the news) are collapsed into one item, cited once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass
+from typing import Callable
 
 from index.acronyms import expand
 from index.dates import parse_bound
 from index.errors import InvalidRequest
-from index.statements import KINDS
-from index.terms import terms
+from index.sentences import split_sentences
+from index.statements import KINDS, NEGATED, event_dates
+from index.terms import stem, terms
 
-from .answer import Citation
+from .answer import Answer, Citation
+from .question import Period, analyze, period
 
+MAX_ITEMS = 12  # items in one answer; `assistant statements` lists them all
+LABELS = {"agreed": "Agreed", "proposed": "Proposed", "requested": "Asked for or expected", "planned": "Planned",
+          "reported": "Said"}
+COMMITMENTS = ("proposed", "requested", "planned")
+
+_LIST = re.compile(
+    r"^\s*(?:list|name|enumerate)\b|\b(?:every|all (?:the )?)\b|"
+    r"\bwhich\b[^?]*?\b(?:(?:were|was|have been|has been) (?:mentioned|proposed|planned|requested|asked|agreed|"
+    r"decided|discussed|held|made|listed|highlighted|suggested|expected)|took place|happened)\b|"
+    r"\bwhat (?:has|have|did|does) (?:the )?[A-Z]{2,}\w* (?:ask|asked|request|requested|propose|proposed|plan|"
+    r"planned)\b", re.I)
+_NAMED_KINDS = [
+    ("agreed", re.compile(r"\b(?:agree\w*|decid\w*|decision\w*|sign\w*|commit\w*)\b", re.I)),
+    ("proposed", re.compile(r"\b(?:propos\w*|suggest\w*|recommend\w*)\b", re.I)),
+    ("requested", re.compile(r"\b(?:ask\w*|request\w*|expect\w*|want\w*|call\w* for)\b", re.I)),
+    ("planned", re.compile(r"\b(?:plan|plans|planned|planning|schedul\w*)\b", re.I)),
+]
+# words that route a question here without naming its topic
+_ROUTING = {stem(w) for w in (
+    "every all made make took take place held hold happen happened record recorded ask asked request requested "
+    "expect expected want wanted plan planned plans propose proposed proposal suggest suggested recommend "
+    "recommended decide decided decision agree agreed agreement commit committed sign signed anything "
+    "between side sides two societies society statement statements item items"
+).split()} - {stem("hold")}
+
+
+# --- listing ---------------------------------------------------------------------------------------------------
 
 def list_statements(
     index, acronyms: dict[str, str], *, kind: list[str] | None = None, organisation: list[str] | None = None,
@@ -26,56 +66,278 @@ def list_statements(
         high = parse_bound(until, end=True) if until else None
     except ValueError as error:
         raise InvalidRequest(str(error)) from None
-    rows = index.catalog.statements(kinds=kind or None, since=low, until=high)
-    _fill_organisations(rows)
+    rows = complete(index.catalog.statements(kinds=kind or None, since=low, until=high))
     if organisation:
         wanted = {o.upper() for o in organisation}
         rows = [r for r in rows if (r["organisation"] or "").upper() in wanted]
     if topic:
-        rows = [r for r in rows if _about(r["text"], topic, acronyms)]
-    items: list[dict] = []
-    kept: list[set[str]] = []  # the terms of each item, to find its near-duplicates
-    for row in rows:
-        citation = asdict(_citation(index, row))
-        words = set(terms(row["text"]))
-        twin = next((i for i, seen in enumerate(kept) if _same(seen, words)), None)
-        if twin is not None:
-            items[twin]["also_in"].append(citation)
-            continue
-        kept.append(words)
+        wanted_terms = set(terms(topic))
+        rows = [r for r in rows if wanted_terms and wanted_terms <= set(terms(expand(r["text"], acronyms)))]
+    items = []
+    for group in collapse(rows):
+        first = group[0]
         items.append({
-            "kind": row["kind"], "speaker": row["speaker"], "organisation": row["organisation"],
-            "date_text": row["date_text"], "date_start": row["date_start"], "date_end": row["date_end"],
-            "text": row["text"], "citation": citation, "also_in": [],
+            "kind": first["kind"], "speaker": first["speaker"], "organisation": first["organisation"],
+            "date_text": first["date_text"], "date_start": first["date_start"], "date_end": first["date_end"],
+            "text": first["text"], "citation": asdict(citation(index, first)),
+            "also_in": [asdict(citation(index, twin)) for twin in group[1:]],
         })
     return items
 
 
-def _fill_organisations(rows: list[dict]) -> None:
-    """A speaker's organisation from their other statements, where a document does not say it."""
-    known = {}
+def complete(rows: list[dict]) -> list[dict]:
+    """A speaker's full name and organisation from their other statements, where a document gives only a surname
+    or no organisation."""
+    names, organisations = {}, {}
     for r in rows:
-        if r["speaker"] and r["organisation"]:
-            known.setdefault(r["speaker"].split()[-1], r["organisation"])
+        if r["speaker"]:
+            surname = r["speaker"].split()[-1]
+            if " " in r["speaker"]:
+                names.setdefault(surname, r["speaker"])
+            if r["organisation"]:
+                organisations.setdefault(surname, r["organisation"])
     for r in rows:
-        if r["speaker"] and not r["organisation"]:
-            r["organisation"] = known.get(r["speaker"].split()[-1])
+        if r["speaker"]:
+            surname = r["speaker"].split()[-1]
+            r["speaker"] = names.get(surname, r["speaker"])
+            r["organisation"] = r["organisation"] or organisations.get(surname)
+    return rows
 
 
-def _about(text: str, topic: str, acronyms: dict[str, str]) -> bool:
-    """Every word of the topic is in the statement, an acronym counting for its long form and back."""
-    wanted = set(terms(topic))
-    present = set(terms(expand(text, acronyms)))
-    return bool(wanted) and wanted <= present
+def collapse(rows: list[dict]) -> list[list[dict]]:
+    """Rows grouped with their near-duplicates (most of the shorter one's terms shared), in order of first
+    appearance."""
+    groups: list[list[dict]] = []
+    kept: list[set[str]] = []
+    for row in rows:
+        words_ = set(terms(row["text"]))
+        twin = next((i for i, seen in enumerate(kept) if _same(seen, words_)), None)
+        if twin is None:
+            kept.append(words_)
+            groups.append([row])
+        else:
+            groups[twin].append(row)
+    return groups
 
 
 def _same(a: set[str], b: set[str]) -> bool:
     return len(a & b) / max(1, min(len(a), len(b))) > 0.7
 
 
-def _citation(index, row: dict) -> Citation:
+def citation(index, row: dict, marker: int = 1) -> Citation:
     return Citation(
-        marker=1, document_id=row["document_id"], title=row["title"], source=row["source"],
+        marker=marker, document_id=row["document_id"], title=row["title"], source=row["source"],
         date=row["document_date"], quote=row["text"], chunk_id=index.chunk_at(row["document_id"], row["start"]) or "",
         score=1.0,
     )
+
+
+# --- answering -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Ask:
+    """What a question about commitments asks of the statements."""
+
+    agreement: bool  # "what was agreed ...": agreements apart, and say so when there is none
+    kinds: tuple[str, ...]  # the kinds it names ("every proposal"); empty: any
+    organisation: str | None  # whose statements ("made by the ICRC", "has the IRCS asked")
+    topic: dict[str, float]  # stem -> weight, what the statements must be about
+    topic_text: str  # "on CBRN readiness", "mentioning “joint” and “projects”"
+    period: Period | None
+    documents: tuple[str, ...] | None  # the meeting it names ("at the Tehran meeting"), as document ids
+
+
+class StatementAnswerer:
+    """Answers questions about commitments from the statements; None for any other question."""
+
+    def __init__(self, index, acronyms: Callable[[], dict[str, str]], today: dt.date | None = None) -> None:
+        self.index, self.acronyms, self.today = index, acronyms, today
+
+    def answer(self, question: str, allowed: list[str] | None = None) -> Answer | None:
+        """`allowed`: the documents the request's filters let through (None: all)."""
+        rows = complete(self.index.catalog.statements(document_ids=allowed))
+        ask = self.read(question, organisations={r["organisation"] for r in rows if r["organisation"]})
+        if ask is None:
+            return None
+        acronyms = self.acronyms()
+        matching = [r for r in rows if self._matches(r, ask, acronyms)]
+        if ask.agreement:
+            return self._agreement(ask, matching)
+        if ask.kinds:
+            matching = [r for r in matching if r["kind"] in ask.kinds]
+        if not matching:
+            return None  # the extractive answerer reads the chunks, and refuses if they do not answer
+        return self._listing(ask, matching)
+
+    # --- reading the question ---
+
+    def read(self, question: str, organisations: set[str]) -> Ask | None:
+        q = analyze(question)
+        if not (q.asks_agreement or _LIST.search(question)):
+            return None
+        kinds = tuple(kind for kind, pattern in _NAMED_KINDS if pattern.search(question))
+        named = [o for o in organisations if re.search(rf"\b{re.escape(o)}\b", question)]
+        by = re.search(r"\bby (?:the )?([A-Z]{2,})\b", question)
+        subject = re.search(r"\b(?:has|have|did|does) (?:the )?([A-Z]{2,})\b", question)
+        organisation = (by or subject).group(1) if (by or subject) else None
+        if organisation not in organisations or (q.asks_agreement and len(named) > 1):
+            organisation = None  # "did the ICRC and the IRCS agree": both sides
+        when = period(question, self.today)
+        skip = _ROUTING | {stem(o) for o in organisations} | set(terms(when.text if when else ""))
+        topic = {s: self.index.keywords.idf(s) for _, s in q.terms if s not in skip}
+        documents = self._meeting(question, topic, when)
+        if documents is not None:
+            topic = {}  # the meeting named is the topic
+        if q.topic and set(terms(q.topic)) & set(topic) and not re.search(r"\bmeeting\b", q.topic):
+            topic_text = f"on {q.topic}"
+        else:
+            topic_text = "mentioning " + " and ".join(f"“{w}”" for w, s in q.terms if s in topic) if topic else ""
+        return Ask(q.asks_agreement, kinds, organisation, topic, topic_text, when, documents)
+
+    def _meeting(self, question: str, topic: dict[str, float], when: Period | None) -> tuple[str, ...] | None:
+        """The meeting notes a question names by place or month ("at the Tehran meeting"), if any."""
+        if not re.search(r"\b(?:at|in|during|from|of) the\b[^?]*\bmeeting\b|\bmeeting (?:in|of|on)\b", question, re.I):
+            return None
+        found = []
+        for d in self.index.catalog.documents():
+            if d["type"] != "meeting-notes":
+                continue
+            named = topic and set(topic) <= set(terms(d["title"] or ""))
+            dated = when is not None and d["date"] and when.overlaps(*_span(d["date"]))
+            if named or (dated and not topic):
+                found.append(d["id"])
+        return tuple(found) or None
+
+    # --- matching statements ---
+
+    def _matches(self, row: dict, ask: Ask, acronyms: dict[str, str]) -> bool:
+        if ask.documents is not None and row["document_id"] not in ask.documents:
+            return False
+        if ask.organisation and row["organisation"] != ask.organisation:
+            return False
+        if ask.period and not any(ask.period.overlaps(s, e) for s, e in _dates(row)):
+            return False
+        if ask.topic:
+            present = set(terms(expand(row["text"], acronyms)))
+            total = sum(ask.topic.values())
+            return sum(w for s, w in ask.topic.items() if s in present) >= 0.75 * total
+        return True
+
+    # --- writing ---
+
+    def _agreement(self, ask: Ask, rows: list[dict]) -> Answer | None:
+        agreed = [r for r in rows if r["kind"] == "agreed"]
+        others = [r for r in rows if r["kind"] in COMMITMENTS] or [r for r in rows if r["kind"] == "reported"]
+        if not agreed and not others:
+            return None
+        cite = _Cite(self.index)
+        lines = []
+        if agreed:
+            lines.append(f"Agreed{_about(ask)}:")
+            lines += [_line(r, cite) for r in _first(agreed)]
+        else:
+            recorded = self._no_decision_sentence(ask)
+            if recorded:
+                lines.append(f"No agreement is recorded{_about(ask)}: the meeting notes say “{recorded['text']}” "
+                             f"[{cite(recorded)}]")
+            else:
+                lines.append(f"No agreement or decision{_about(ask)} is recorded in the documents.")
+        if others:
+            said = "proposed, asked for or planned" if others[0]["kind"] != "reported" else "said"
+            lines.append(f"What was {said}{' instead' if not agreed else ''}:")
+            lines += [_line(r, cite) for r in _first(others)]
+        lines += _more(rows)
+        return Answer("\n".join(lines), False, cite.list())
+
+    def _listing(self, ask: Ask, rows: list[dict]) -> Answer:
+        cite = _Cite(self.index)
+        groups = collapse(rows)
+        n = len(groups)
+        if ask.kinds:
+            head = f"{n} {'item' if n == 1 else 'items'} " + " or ".join(LABELS[k].lower() for k in ask.kinds)
+            head += f" by the {ask.organisation}" if ask.organisation else ""
+        else:
+            head = f"{n} {'statement' if n == 1 else 'statements'}"
+            head += f" of the {ask.organisation}" if ask.organisation else ""
+        lines = [f"{head}{_about(ask)}{f' ({ask.period.text})' if ask.period else ''}:"]
+        lines += [_line(r, cite) for r in _first(rows)]
+        lines += _more(rows)
+        return Answer("\n".join(lines), False, cite.list())
+
+    def _no_decision_sentence(self, ask: Ask) -> dict | None:
+        """The sentence of the named meeting's notes that says no decision was taken, as a statement row."""
+        for doc_id in ask.documents or ():
+            text = self.index.text(doc_id) or ""
+            for s, e in split_sentences(text):
+                if NEGATED.search(text[s:e]):
+                    doc = next(d for d in self.index.catalog.documents() if d["id"] == doc_id)
+                    row = {"document_id": doc_id, "title": doc["title"], "source": doc["source"],
+                           "document_date": doc["date"], "text": text[s:e], "start": s}
+                    return row
+        return None
+
+
+class _Cite:
+    """Citations numbered in order of first use."""
+
+    def __init__(self, index) -> None:
+        self.index, self.items = index, []
+
+    def __call__(self, row: dict) -> int:
+        for existing in self.items:
+            if existing.document_id == row["document_id"] and existing.quote == row["text"]:
+                return existing.marker
+        self.items.append(citation(self.index, row, marker=len(self.items) + 1))
+        return len(self.items)
+
+    def list(self) -> list[Citation]:
+        return list(self.items)
+
+
+def _first(rows: list[dict]) -> list[dict]:
+    """One row per near-duplicate group, at most MAX_ITEMS."""
+    return [group[0] for group in collapse(rows)][:MAX_ITEMS]
+
+
+def _more(rows: list[dict]) -> list[str]:
+    extra = len(collapse(rows)) - MAX_ITEMS
+    return [f"… and {extra} more (assistant statements lists them all)."] if extra > 0 else []
+
+
+def _line(row: dict, cite: _Cite) -> str:
+    who = row["speaker"] or "the document"
+    if row["organisation"] and row["organisation"] not in who:
+        who += f" ({row['organisation']})"
+    label = LABELS[row["kind"]]
+    verb = f"{label} by {who}" if row["kind"] != "reported" else f"{who} said"
+    return f"- {verb}{_when(row)}: “{row['text']}” [{cite(row)}]"
+
+
+def _when(row: dict) -> str:
+    """The dates of the event, resolved where the document's date allows; else the document's date."""
+    for found in event_dates(row["text"], row["document_date"]):
+        if found.start:
+            span = found.start if found.start == found.end else f"{found.start} to {found.end}"
+            return f", {found.text} ({span})"
+    return f", recorded {row['document_date']}" if row["document_date"] else ""
+
+
+def _about(ask: Ask) -> str:
+    return f" {ask.topic_text}" if ask.topic_text else ""
+
+
+def _dates(row: dict) -> list[tuple[str, str]]:
+    """The spans of days a statement is about: its event dates, or its document's date."""
+    spans = [(d.start, d.end) for d in event_dates(row["text"], row["document_date"]) if d.start]
+    return spans or ([_span(row["document_date"])] if row["document_date"] else [])
+
+
+def _span(iso: str) -> tuple[str, str]:
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 3:
+        return iso, iso
+    if len(parts) == 2:
+        following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return f"{iso}-01", (following - dt.timedelta(days=1)).isoformat()
+    return f"{iso}-01-01", f"{iso}-12-31"
+

@@ -14,10 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+from index.terms import normalize
+
 _WHITE = re.compile(r"\s+")
 _MARKER = re.compile(r"\[\d+\]")
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
-_PUNCTUATION = str.maketrans("", "", string.punctuation + "“”‘’«»–—")
+_PUNCTUATION = str.maketrans("", "", string.punctuation + "“”‘’«»–—،؛؟")
 # Function words left out when asking whether a quote supports a sentence (content words only).
 _STOPWORDS = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been being it its this that these "
@@ -126,8 +128,9 @@ def evidence_recall(evidence: Sequence[Sequence[Span]], retrieved: Sequence[Span
 
 
 def normalize_tokens(text: str) -> list[str]:
-    """SQuAD's answer normalisation: lower case, no [n] markers, no punctuation, no articles, white space split."""
-    text = _MARKER.sub(" ", text.lower()).translate(_PUNCTUATION)
+    """SQuAD's answer normalisation: lower case, no [n] markers, no punctuation, no articles, white space split;
+    Persian letter variants made one and a ZWNJ read as a space."""
+    text = _MARKER.sub(" ", normalize(text).replace("\u200c", " ").lower()).translate(_PUNCTUATION)
     return _ARTICLES.sub(" ", text).split()
 
 

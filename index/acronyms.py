@@ -32,6 +32,16 @@ def pairs(text: str) -> dict[str, str]:
     return found
 
 
+def spelled_out(text: str, acronym: str) -> tuple[int, int, str] | None:
+    """Where a text first spells an acronym out: offsets of "long form (ACRONYM)" and the long form."""
+    for match in re.finditer(rf"\(({re.escape(acronym)})\)", text):
+        before = text[max(0, match.start() - 200):match.start()]
+        long_form = _long_form(before, acronym)
+        if long_form:
+            return match.start() - len(before) + before.rindex(long_form), match.end(), long_form
+    return None
+
+
 def _long_form(before: str, acronym: str) -> str | None:
     words = list(_WORD.finditer(before))
     letters = [c.lower() for c in acronym if c.isupper()]

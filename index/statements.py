@@ -6,7 +6,8 @@ Each is classified by what it records:
 - requested: expected, asked, requested, urged, or what something "should" do;
 - planned: planned, scheduled, "will be held";
 - reported: someone's words that are none of these.
-A sentence that says no decision was taken is not a statement. Each statement keeps its speaker (a pronoun or
+A sentence whose own words say none of these takes the kind its section names, where meeting notes file it under
+"Proposals", "Expectations" or "Action items". A sentence that says no decision was taken is not a statement. Each statement keeps its speaker (a pronoun or
 "the official" resolved to the person named before it), the speaker's organisation (the acronym beside the name,
 in the person's introduction, or in the participants list), and the dates of the event it reports.
 """
@@ -20,9 +21,9 @@ from dataclasses import asdict, dataclass
 from .attribute import Person, people, speaker
 from .dates import MONTHS
 from .document import Document
-from .sentences import split_sentences
+from .sentences import heading_text, units
 
-VERSION = 1  # raise when the finder changes: the next ingest finds the statements of every document again
+VERSION = 2  # raise when the finder changes: the next ingest finds the statements of every document again
 KINDS = ("agreed", "proposed", "requested", "planned", "reported")
 NEGATED = re.compile(r"\bno (?:\w+ )?(?:or \w+ )?(?:agreement|decision)s?\b|\bnot (?:agreed|decided|signed)\b", re.I)
 _KIND_PATTERNS = [
@@ -31,6 +32,12 @@ _KIND_PATTERNS = [
     ("requested", re.compile(r"\b(?:expects?|expected|expectations?|asked|requests?|requested|call(?:s|ed)? (?:on|for)|"
                              r"urged?|should|needs? to be|must)\b", re.I)),
     ("planned", re.compile(r"\b(?:planned|plans? to|scheduled|to be held|will be held|is to be)\b", re.I)),
+]
+_SECTION_KINDS = [  # headings of meeting notes, and the kind of what is filed under them
+    ("agreed", re.compile(r"\b(?:decisions?|agreements?|agreed|resolutions?)\b", re.I)),
+    ("proposed", re.compile(r"\b(?:proposals?|proposed|suggestions?|recommendations?)\b", re.I)),
+    ("requested", re.compile(r"\b(?:expectations?|requests?|asks)\b", re.I)),
+    ("planned", re.compile(r"\b(?:action items?|actions|plans?|next steps|follow[- ]ups?)\b", re.I)),
 ]
 _ORG = re.compile(r"\(([A-Z]{2,})\)")
 
@@ -51,23 +58,28 @@ class Statement:
         return asdict(self)
 
 
-def kind_of(sentence: str, attributed: bool) -> str | None:
+def kind_of(sentence: str, attributed: bool, section: str = "") -> str | None:
     if NEGATED.search(sentence):
         return None
     for kind, pattern in _KIND_PATTERNS:
         if pattern.search(sentence):
             return kind
-    return "reported" if attributed else None
+    if not attributed:
+        return None
+    return next((kind for kind, pattern in _SECTION_KINDS if pattern.search(section)), "reported")
 
 
 def extract(document: Document) -> list[Statement]:
     text = document.text
     known = people(text)
-    out = []
-    for start, end in split_sentences(text):
+    out, section = [], ""
+    for start, end, heading in units(text):
+        if heading:
+            section = heading_text(text[start:end])
+            continue
         sentence = text[start:end]
         who = speaker(text, start, end, known)
-        kind = kind_of(sentence, who is not None)
+        kind = kind_of(sentence, who is not None, section)
         if kind is None:
             continue
         person = who.person if who else None
@@ -142,15 +154,25 @@ _PATTERNS = [
 
 def event_date(sentence: str, document_date: str | None) -> EventDate | None:
     """The first date expression of a sentence, resolved against the document's date where that is known."""
+    found = event_dates(sentence, document_date)
+    return found[0] if found else None
+
+
+def event_dates(sentence: str, document_date: str | None) -> list[EventDate]:
+    """Every date expression of a sentence in order, overlapping ones read as the longest."""
     found = []
     for name, pattern in _PATTERNS:
         for match in pattern.finditer(sentence):
             found.append((match.start(), -len(match.group()), name, match))
-    if not found:
-        return None
-    _, _, name, match = min(found)
-    start, end = _resolve(name, match, document_date, future=bool(_FUTURE.search(sentence)))
-    return EventDate(match.group().strip(), start, end)
+    future = bool(_FUTURE.search(sentence))
+    out, covered = [], -1
+    for position, _, name, match in sorted(found, key=lambda f: (f[0], f[1])):
+        if position < covered:
+            continue
+        covered = match.end()
+        start, end = _resolve(name, match, document_date, future=future)
+        out.append(EventDate(match.group().strip(), start, end))
+    return out
 
 
 def _resolve(name: str, match: re.Match, document_date: str | None, future: bool) -> tuple[str | None, str | None]:

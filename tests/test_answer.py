@@ -9,7 +9,7 @@ from index.errors import InvalidRequest
 
 from .contract import assert_contract, fold
 
-CBRN = "In 2026, the joint efforts should focus on boosting readiness in the chemical, biological, radiological"
+CBRN = "the joint efforts should focus on boosting readiness in the chemical, biological, radiological"
 
 ANSWERABLE = [
     ("Who proposed a trilateral meeting?", "trilateral meeting", "Cassard"),
@@ -46,8 +46,8 @@ def test_cbrn_answer_cites_the_2026_sentence_and_says_who_said_it(assistant, sam
 def test_a_statement_is_not_called_an_agreement(assistant):
     """The documents report what the IRCS said joint efforts should do; the answer says no agreement is recorded."""
     text = ask(assistant, "What was agreed on CBRN readiness?")["answer"]
-    assert "record no agreement" in text
-    assert "agreed" not in text.replace("“", "").split("record no agreement")[1]
+    assert text.startswith("No agreement or decision on CBRN readiness is recorded in the documents.")
+    assert "agreed" not in text.lower().replace("“", "").split("is recorded in the documents.")[1]
 
 
 @pytest.mark.parametrize("question, phrase, speaker", ANSWERABLE)

@@ -79,3 +79,70 @@ def test_statements_command(tmp_path, sample_settings):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "[proposed] Vincent Cassard, ICRC" in out.stdout and "trilateral meeting" in out.stdout
+
+
+def test_meeting_notes_sections_give_the_kind_of_what_is_filed_under_them():
+    assert kind_of("Alishvandi (IRCS) said workshops can improve relief.", True, "Proposals and expectations") == "proposed"
+    assert kind_of("Cassard said the budget is secured.", True, "Discussion") == "reported"
+    assert kind_of("No decision or agreement is recorded for this meeting.", False, "Decisions") is None
+
+
+def test_a_question_names_a_period_of_days_or_a_month_of_any_year():
+    import datetime as dt
+
+    from assistant.question import period
+
+    assert period("What is planned next year?", dt.date(2026, 11, 24)).start == "2027-01-01"
+    september = period("Was any decision recorded at the September meeting?")
+    assert september.month == 9 and september.overlaps("2025-09-01", "2025-09-30")
+    assert not september.overlaps("2025-10-01", "2025-10-31")
+    q2 = period("What happens in the second quarter of 2026?")
+    assert (q2.start, q2.end) == ("2026-04-01", "2026-06-30")
+    assert period("Who proposed a trilateral meeting?") is None
+
+
+def test_agreement_questions_separate_agreements_from_proposals_and_say_who(assistant):
+    answer = assistant.ask("What was agreed on CBRN readiness?")
+    first, *rest = answer.answer.splitlines()
+    assert first == "No agreement or decision on CBRN readiness is recorded in the documents."
+    assert any(line.startswith("- Asked for or expected by Razieh Alishvandi (IRCS), in 2026") for line in rest)
+    assert "should focus on boosting readiness" in answer.citations[0].quote
+    tehran = assistant.ask("Was anything agreed at the Tehran meeting?")
+    assert tehran.answer.startswith("No agreement is recorded: the meeting notes say “No decision or agreement is "
+                                    "recorded for this meeting.” [1]")
+    assert "Proposed by Vincent Cassard (ICRC)" in tehran.answer
+    assert "Planned by Vincent Cassard (ICRC), the second quarter of 2026 (2026-04-01 to 2026-06-30)" in tehran.answer
+    _each_marker_cites_an_exact_quote(assistant, tehran)
+    # a topic no statement is about: the chunks are read, and the answerer refuses
+    assert assistant.ask("What was agreed about the Afghanistan earthquake response?").refused
+
+
+def test_list_questions_gather_every_matching_statement_once(assistant):
+    asked = assistant.ask("What has the IRCS asked the ICRC for?")
+    assert asked.answer.startswith("4 items asked for or expected by the IRCS:")
+    quotes = [c.quote for c in asked.citations]
+    assert any("annual meetings" in q for q in quotes) and any("psychological support workshops" in q for q in quotes)
+    assert len(quotes) == len(set(quotes)) == 4  # the news article's copies are collapsed into the notes' items
+    proposals = assistant.ask("List every proposal made by the ICRC.")
+    assert proposals.answer.count("\n- ") == 1 and "trilateral meeting" in proposals.citations[0].quote
+    in_2025 = assistant.ask("Which joint activities took place in 2025?")
+    assert "enumerated joint activities in 2025" in in_2025.citations[0].quote
+    _each_marker_cites_an_exact_quote(assistant, asked)
+
+
+def test_acronym_questions_are_answered_from_where_a_document_spells_it_out(assistant):
+    answer = assistant.ask("What does CBRN stand for?")
+    assert answer.answer == "CBRN stands for chemical, biological, radiological, and nuclear [1]."
+    assert "chemical, biological, radiological, and nuclear (CBRN)" in answer.citations[0].quote
+    glossary = assistant.ask("What does IFRC stand for?")
+    assert "International Federation of Red Cross and Red Crescent Societies" in glossary.answer
+    assert "glossary" in glossary.answer and not glossary.citations
+
+
+def _each_marker_cites_an_exact_quote(assistant, answer):
+    import re
+
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.marker for c in answer.citations}
+    for c in answer.citations:
+        assert c.quote in assistant.index.text(c.document_id)

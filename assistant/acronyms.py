@@ -1,0 +1,49 @@
+"""Answers to "What does CBRN stand for?": the long form, cited where a document spells it out, or from the glossary."""
+
+from __future__ import annotations
+
+import re
+
+from index.acronyms import spelled_out
+from index.sentences import split_sentences
+
+from .answer import Answer, Citation
+
+_STANDS_FOR = re.compile(
+    r"^\s*(?:what|wh?ich)\s+(?:does|do|did|is|was)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?[“\"']?"
+    r"(?P<a>[A-Za-z][A-Za-z&]{1,9})[”\"']?\s+(?:stand\s+for|mean|short\s+for)\b"
+    r"|^\s*what\s+is\s+(?:the\s+)?(?:full\s+(?:form|name)|long\s+form|expansion)\s+of\s+(?:the\s+)?[“\"']?"
+    r"(?P<b>[A-Za-z][A-Za-z&]{1,9})\b", re.I)
+
+
+class AcronymAnswerer:
+    """Answers what an acronym stands for; None for any other question, or an acronym nobody spells out."""
+
+    def __init__(self, index, glossary: dict[str, str]) -> None:
+        self.index, self.glossary = index, glossary
+
+    def answer(self, question: str, allowed: list[str] | None = None) -> Answer | None:
+        match = _STANDS_FOR.search(question)
+        if not match:
+            return None
+        asked = match.group("a") or match.group("b")
+        for d in self.index.catalog.documents():
+            if allowed is not None and d["id"] not in allowed:
+                continue
+            text = self.index.text(d["id"]) or ""
+            acronym = next((a for a in (asked, asked.upper()) if f"({a})" in text), None)
+            found = spelled_out(text, acronym) if acronym else None
+            if found is None:
+                continue
+            start, end, long_form = found
+            s, e = next((s, e) for s, e in split_sentences(text) if s <= start and end <= e)
+            citation = Citation(
+                marker=1, document_id=d["id"], title=d["title"], source=d["source"], date=d["date"], quote=text[s:e],
+                chunk_id=self.index.chunk_at(d["id"], s) or "", score=1.0,
+            )
+            return Answer(f"{acronym} stands for {long_form} [1].", False, [citation])
+        long_form = self.glossary.get(asked) or self.glossary.get(asked.upper())
+        if long_form:
+            return Answer(f"{asked.upper() if asked.upper() in self.glossary else asked} stands for {long_form}, "
+                          "according to the acronym glossary (glossary.yaml); no document spells it out.", False, [])
+        return None
