@@ -155,6 +155,8 @@ class StatementAnswerer:
 
     def answer(self, question: str, allowed: list[str] | None = None) -> Answer | None:
         """`allowed`: the documents the request's filters let through (None: all)."""
+        if not (analyze(question).asks_agreement or _LIST.search(question)):
+            return None  # before any statement is read: most questions are not about commitments
         rows = complete(self.index.catalog.statements(document_ids=allowed))
         ask = self.read(question, organisations={r["organisation"] for r in rows if r["organisation"]})
         if ask is None:
