@@ -36,7 +36,8 @@ class AcronymAnswerer:
             if found is None:
                 continue
             start, end, long_form = found
-            s, e = next((s, e) for s, e in split_sentences(text) if s <= start and end <= e)
+            # the sentence holding the pair; the pair alone if a sentence boundary falls inside it
+            s, e = next(((s, e) for s, e in split_sentences(text) if s <= start and end <= e), (start, end))
             citation = Citation(
                 marker=1, document_id=d["id"], title=d["title"], source=d["source"], date=d["date"], quote=text[s:e],
                 chunk_id=self.index.chunk_at(d["id"], s) or "", score=1.0,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -271,18 +271,18 @@ class Citations:
         self._items: list[Citation] = []
 
     def add(self, hit: Hit, quote: str, score: float, chunk_id: str | None = None) -> int:
+        return self.cite(Citation(
+            marker=0, document_id=hit.chunk.document_id, title=hit.title, source=hit.source, date=hit.date,
+            quote=quote, chunk_id=chunk_id if chunk_id is not None else hit.chunk.id, score=round(float(score), 3),
+        ))
+
+    def cite(self, citation: Citation) -> int:
+        """The marker of this quote of this document: its earlier one, or the next number."""
         for existing in self._items:
-            if existing.document_id == hit.chunk.document_id and existing.quote == quote:
+            if existing.document_id == citation.document_id and existing.quote == citation.quote:
                 return existing.marker
-        marker = len(self._items) + 1
-        self._items.append(
-            Citation(
-                marker=marker, document_id=hit.chunk.document_id, title=hit.title, source=hit.source, date=hit.date,
-                quote=quote, chunk_id=chunk_id if chunk_id is not None else hit.chunk.id,
-                score=round(float(score), 3),
-            )
-        )
-        return marker
+        self._items.append(replace(citation, marker=len(self._items) + 1))
+        return len(self._items)
 
     def list(self) -> list[Citation]:
         return list(self._items)

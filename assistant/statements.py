@@ -17,14 +17,15 @@ from dataclasses import asdict, dataclass
 from typing import Callable
 
 from index.acronyms import expand
-from index.dates import parse_bound
+from index.dates import parse_bound, span
 from index.errors import InvalidRequest
 from index.sentences import split_sentences
 from index.statements import KINDS, NEGATED, event_dates
 from index.terms import stem, terms
 
 from .answer import Answer, Citation
-from .question import Period, analyze, period
+from .extractive import Citations
+from .question import Period, Question, analyze, period
 
 MAX_ITEMS = 12  # items in one answer; `assistant statements` lists them all
 LABELS = {"agreed": "Agreed", "proposed": "Proposed", "requested": "Asked for or expected", "planned": "Planned",
@@ -45,11 +46,11 @@ _NAMED_KINDS = [
 ]
 # words that route a question here without naming its topic
 _ROUTING = {stem(w) for w in (
-    "every all made make took take place held hold happen happened record recorded ask asked request requested "
+    "every all made make took take place held happen happened record recorded ask asked request requested "
     "expect expected want wanted plan planned plans propose proposed proposal suggest suggested recommend "
     "recommended decide decided decision agree agreed agreement commit committed sign signed anything "
     "between side sides two societies society statement statements item items"
-).split()} - {stem("hold")}
+).split()}
 
 
 # --- listing ---------------------------------------------------------------------------------------------------
@@ -155,12 +156,11 @@ class StatementAnswerer:
 
     def answer(self, question: str, allowed: list[str] | None = None) -> Answer | None:
         """`allowed`: the documents the request's filters let through (None: all)."""
-        if not (analyze(question).asks_agreement or _LIST.search(question)):
+        q = analyze(question)
+        if not (q.asks_agreement or _LIST.search(question)):
             return None  # before any statement is read: most questions are not about commitments
         rows = complete(self.index.catalog.statements(document_ids=allowed))
-        ask = self.read(question, organisations={r["organisation"] for r in rows if r["organisation"]})
-        if ask is None:
-            return None
+        ask = self.read(question, q, organisations={r["organisation"] for r in rows if r["organisation"]})
         acronyms = self.acronyms()
         matching = [r for r in rows if self._matches(r, ask, acronyms)]
         if ask.agreement:
@@ -173,10 +173,7 @@ class StatementAnswerer:
 
     # --- reading the question ---
 
-    def read(self, question: str, organisations: set[str]) -> Ask | None:
-        q = analyze(question)
-        if not (q.asks_agreement or _LIST.search(question)):
-            return None
+    def read(self, question: str, q: Question, organisations: set[str]) -> Ask:
         kinds = tuple(kind for kind, pattern in _NAMED_KINDS if pattern.search(question))
         named = [o for o in organisations if re.search(rf"\b{re.escape(o)}\b", question)]
         by = re.search(r"\bby (?:the )?([A-Z]{2,})\b", question)
@@ -228,15 +225,15 @@ class StatementAnswerer:
     # --- writing ---
 
     def _agreement(self, ask: Ask, rows: list[dict]) -> Answer | None:
-        agreed = [r for r in rows if r["kind"] == "agreed"]
-        others = [r for r in rows if r["kind"] in COMMITMENTS] or [r for r in rows if r["kind"] == "reported"]
+        agreed = collapse([r for r in rows if r["kind"] == "agreed"])
+        others = collapse([r for r in rows if r["kind"] in COMMITMENTS] or [r for r in rows if r["kind"] == "reported"])
         if not agreed and not others:
             return None
-        cite = _Cite(self.index)
-        lines = []
+        citations, lines = Citations(), []
+        cite = self._citer(citations)
         if agreed:
             lines.append(f"Agreed{_about(ask)}:")
-            lines += [_line(r, cite) for r in _first(agreed)]
+            lines += _lines(agreed, cite)
         else:
             recorded = self._no_decision_sentence(ask)
             if recorded:
@@ -245,14 +242,14 @@ class StatementAnswerer:
             else:
                 lines.append(f"No agreement or decision{_about(ask)} is recorded in the documents.")
         if others:
-            said = "proposed, asked for or planned" if others[0]["kind"] != "reported" else "said"
+            said = "proposed, asked for or planned" if others[0][0]["kind"] != "reported" else "said"
             lines.append(f"What was {said}{' instead' if not agreed else ''}:")
-            lines += [_line(r, cite) for r in _first(others)]
-        lines += _more(rows)
-        return Answer("\n".join(lines), False, cite.list())
+            lines += _lines(others, cite)
+        return Answer("\n".join(lines), False, citations.list())
 
     def _listing(self, ask: Ask, rows: list[dict]) -> Answer:
-        cite = _Cite(self.index)
+        citations = Citations()
+        cite = self._citer(citations)
         groups = collapse(rows)
         n = len(groups)
         if ask.kinds:
@@ -262,9 +259,12 @@ class StatementAnswerer:
             head = f"{n} {'statement' if n == 1 else 'statements'}"
             head += f" of the {ask.organisation}" if ask.organisation else ""
         lines = [f"{head}{_about(ask)}{f' ({ask.period.text})' if ask.period else ''}:"]
-        lines += [_line(r, cite) for r in _first(rows)]
-        lines += _more(rows)
-        return Answer("\n".join(lines), False, cite.list())
+        lines += _lines(groups, cite)
+        return Answer("\n".join(lines), False, citations.list())
+
+    def _citer(self, citations: Citations) -> Callable[[dict], int]:
+        """Cites a statement row in `citations`, giving its marker."""
+        return lambda row: citations.cite(citation(self.index, row))
 
     def _no_decision_sentence(self, ask: Ask) -> dict | None:
         """The sentence of the named meeting's notes that says no decision was taken, as a statement row."""
@@ -279,34 +279,15 @@ class StatementAnswerer:
         return None
 
 
-class _Cite:
-    """Citations numbered in order of first use."""
-
-    def __init__(self, index) -> None:
-        self.index, self.items = index, []
-
-    def __call__(self, row: dict) -> int:
-        for existing in self.items:
-            if existing.document_id == row["document_id"] and existing.quote == row["text"]:
-                return existing.marker
-        self.items.append(citation(self.index, row, marker=len(self.items) + 1))
-        return len(self.items)
-
-    def list(self) -> list[Citation]:
-        return list(self.items)
+def _lines(groups: list[list[dict]], cite: Callable[[dict], int]) -> list[str]:
+    """One line per near-duplicate group, at most MAX_ITEMS, and how many more there are."""
+    lines = [_line(group[0], cite) for group in groups[:MAX_ITEMS]]
+    if len(groups) > MAX_ITEMS:
+        lines.append(f"… and {len(groups) - MAX_ITEMS} more (assistant statements lists them all).")
+    return lines
 
 
-def _first(rows: list[dict]) -> list[dict]:
-    """One row per near-duplicate group, at most MAX_ITEMS."""
-    return [group[0] for group in collapse(rows)][:MAX_ITEMS]
-
-
-def _more(rows: list[dict]) -> list[str]:
-    extra = len(collapse(rows)) - MAX_ITEMS
-    return [f"… and {extra} more (assistant statements lists them all)."] if extra > 0 else []
-
-
-def _line(row: dict, cite: _Cite) -> str:
+def _line(row: dict, cite: Callable[[dict], int]) -> str:
     who = row["speaker"] or "the document"
     if row["organisation"] and row["organisation"] not in who:
         who += f" ({row['organisation']})"
@@ -335,11 +316,5 @@ def _dates(row: dict) -> list[tuple[str, str]]:
 
 
 def _span(iso: str) -> tuple[str, str]:
-    parts = [int(p) for p in iso.split("-")]
-    if len(parts) == 3:
-        return iso, iso
-    if len(parts) == 2:
-        following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-        return f"{iso}-01", (following - dt.timedelta(days=1)).isoformat()
-    return f"{iso}-01-01", f"{iso}-12-31"
-
+    first, last = span(iso)
+    return first.isoformat(), last.isoformat()

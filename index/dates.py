@@ -74,17 +74,21 @@ def to_days(iso: str) -> int:
     return (dt.date(parts[0], parts[1], parts[2]) - _EPOCH).days
 
 
+def span(iso: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of an ISO day, month ("2025-09") or year ("2025")."""
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 3:
+        day = dt.date(*parts)
+        return day, day
+    if len(parts) == 1:
+        return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+    following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+    return dt.date(parts[0], parts[1], 1), following - dt.timedelta(days=1)
+
+
 def parse_bound(value: str, *, end: bool = False) -> int:
     """A filter bound ("2025", "2025-09", "2025-09-14") as a day number; `end` takes the last day of the period."""
     iso = normalize_date(value)
     if iso is None:
         raise ValueError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    if not end or iso.count("-") == 2:
-        return to_days(iso)
-    parts = [int(p) for p in iso.split("-")]
-    if len(parts) == 1:
-        last = dt.date(parts[0], 12, 31)
-    else:
-        following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-        last = following - dt.timedelta(days=1)
-    return (last - _EPOCH).days
+    return (span(iso)[1 if end else 0] - _EPOCH).days

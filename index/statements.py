@@ -19,7 +19,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from .attribute import Person, people, speaker
-from .dates import MONTHS
+from .dates import MONTHS, span
 from .document import Document
 from .sentences import heading_text, units
 
@@ -213,7 +213,7 @@ def _resolve(name: str, match: re.Match, document_date: str | None, future: bool
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return span(f"{year}-{month:02d}")[1]
 
 
 def _span(start: dt.date, end: dt.date) -> tuple[str, str]:
