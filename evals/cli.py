@@ -18,7 +18,9 @@ REPORTED_SETTINGS = ("retrieval", "keyword_weight", "candidates", "rrf_k", "top_
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("qa_set", type=Path, metavar="QA.jsonl", help="a Q&A set (spec format)")
-    parser.add_argument("--docs", type=Path, help="index this folder into a fresh temporary index first")
+    parser.add_argument("--docs", type=Path, action="append", metavar="DIR",
+                        help="index this folder into a fresh temporary index first; repeat it to index several "
+                             "folders together")
     parser.add_argument("--json", action="store_true", help="print the report (metrics and every question) as JSON")
     parser.add_argument("--report", type=Path, metavar="DIR", help="write report.json, report.md and PNG plots here")
     parser.add_argument("--baseline", type=Path, metavar="FILE",
@@ -68,16 +70,22 @@ def run(args, settings) -> int:
     if not items:
         print(f"error: {args.qa_set} holds no questions", file=sys.stderr)
         return 1
+    docs = _folders(args.docs)
+    names = [folder.resolve().name for folder in docs]
+    clash = sorted({name for name in names if names.count(name) > 1})
+    if clash:  # a document's source is "folder-name/relative/path": two folders of one name would overwrite each other
+        print(f"error: --docs folders must have different names; {', '.join(clash)} is given twice", file=sys.stderr)
+        return 1
 
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as tmp:
-        if args.docs:
+        if docs:
             settings = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
         index = Index.open(settings)
-        if args.docs:
+        if docs:
             with ProgressBar("ingest", "file") as progress:
-                ingested = index.ingest([args.docs], progress=progress)
+                ingested = index.ingest(docs, progress=progress)
             if ingested.indexed_nothing:
-                print(f"error: nothing could be indexed from {args.docs}", file=sys.stderr)
+                print(f"error: nothing could be indexed from {', '.join(map(str, docs))}", file=sys.stderr)
                 return 1
         documents = index.catalog.documents()
         if not documents:
@@ -91,7 +99,7 @@ def run(args, settings) -> int:
 
     report = {
         "set": str(args.qa_set),
-        "documents": str(args.docs or settings.data_dir),
+        "documents": ", ".join(map(str, docs)) if docs else str(settings.data_dir),
         "questions": len(results),
         "answerable": sum(r.answerable for r in results),
         "unanswerable": sum(not r.answerable for r in results),
@@ -140,6 +148,13 @@ def _print_metrics(report: dict, baseline: dict | None) -> None:
         for name, row in report["slices"].items():
             print(f"  {name:<12} " + "  ".join(f"{k} {number(row.get(k))}" for k in SLICE_COLUMNS))
 
+
+
+def _folders(docs) -> list[Path]:
+    """The --docs folders: none, one (a path, as callers that build the arguments themselves may pass) or several."""
+    if not docs:
+        return []
+    return [Path(docs)] if isinstance(docs, (str, Path)) else [Path(d) for d in docs]
 
 
 def _commit() -> str:
