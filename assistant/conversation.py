@@ -18,10 +18,19 @@ from index.terms import stem, words
 
 from .question import FRAME_STEMS, TOPIC
 
-_WHAT_ABOUT = re.compile(r"^\s*(?:and|but|so|also)?[\s,]*(?:what|how)\s+about\s+(?P<topic>.+?)\s*\??\s*$", re.I)
+# Both linear in the question, as TOPIC is (see there): possessive runs of white space that give back only the two
+# characters a topic of two or more could use, and a lookahead that checks the end before the topic is tried.
+_WHAT_ABOUT = re.compile(
+    r"^(?:\s*+(?:and|but|so|also))?+[\s,]*+(?:what|how)\s++about(?:\s++|\s+?(?=[^\S\n]\n*+$))"
+    r"(?=[^\n]++\s*+\??\s*+$)(?P<topic>.+?)\s*+\??\s*+$",
+    re.I,
+)
+_GIVE_BACK = r"(?:\s++|\s+?(?=\s(?!\s))|\s+?(?=\s\s(?!\s)))"
 _AND_TOPIC = re.compile(
-    r"^\s*and\s+(?!(?:what|when|where|who|whom|which|why|how|is|are|was|were|did|does|do|can|will|has|have)\b)"
-    r"(?:the\s+|on\s+|for\s+)?(?P<topic>[^?]{2,60}?)\s*\?\s*$", re.I
+    r"^\s*+and(?:\s++(?!(?:what|when|where|who|whom|which|why|how|is|are|was|were|did|does|do|can|will|has|have)\b)"
+    r"(?:(?:the|on|for)" + _GIVE_BACK + r")?|\s+?(?=\s(?!\s))|\s+?(?=\s\s(?!\s)))"
+    r"(?=[^?]{0,60}+\s*+\?\s*+$)(?P<topic>[^?]{2,60}?)\s*+\?\s*+$",
+    re.I,
 )
 _POINTER = re.compile(r"\b(?:that|it|this|they|them|those|these|there)\b", re.I)
 _FUNCTION = {"the", "a", "an", "of", "on", "in", "for", "to", "with", "and", "or", "by", "at"}

@@ -35,7 +35,16 @@ _KIND_PATTERNS = [
 ]
 _AGREEMENT = re.compile(r"\b(?:agree\w*|decid\w*|decision\w*|commit\w*|sign\w*)\b", re.I)
 _FOCUS = re.compile(r"^\s*(?:who|what|which)\s+(?:is|was|are|were)\s+(?:the\s+|an?\s+)?(?P<focus>\w+)", re.I)
-TOPIC = re.compile(r"\b(?:on|about|regarding|concerning|over|for|in)\s+(?:the\s+)?(?P<topic>[^?]{3,80}?)\s*\??\s*$", re.I)
+# Linear in the text (a question of any length is analysed in well under a millisecond): possessive runs of white
+# space, and a white-space run gives back at most three characters to the topic, which is all that the old
+# backtracking form `\s+(?:the\s+)?(?P<topic>[^?]{3,80}?)\s*\??\s*$` could use (a longer topic never helps); the
+# lookahead checks that the rest is at most 80 characters before the topic is tried, so only the last ones are.
+_GIVE_BACK = r"(?:\s++|\s+?(?=\s(?!\s))|\s+?(?=\s\s(?!\s))|\s+?(?=\s\s\s(?!\s)))"
+TOPIC = re.compile(
+    r"\b(?:on|about|regarding|concerning|over|for|in)(?:\s++the" + _GIVE_BACK + "|" + _GIVE_BACK + r")"
+    r"(?=[^?]{0,80}+\s*+\??\s*+$)(?P<topic>[^?]{3,80}?)\s*+\??\s*+$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)

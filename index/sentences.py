@@ -10,7 +10,12 @@ _ABBREVIATIONS = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "inc", "ltd", "co", "corp", "gen", "gov", "sen", "rep", "fig", "approx", "dept", "est", "al",
 }
-_END = re.compile(r"""[.!?؟]+["'”’»)\]]*(?=\s+["'“‘«(\[]?[A-Z0-9\u0600-\u06FF])|[.!?؟]+["'”’»)\]]*$""")
+# Linear: a run of end marks is tried once, from its first mark (a later start ends at the same place and would
+# fail the same way), and every run is possessive.
+_END = re.compile(
+    r"""(?<![.!?؟])[.!?؟]++["'”’»)\]]*+(?=\s++["'“‘«(\[]?[A-Z0-9\u0600-\u06FF]|$)"""
+)
+_WORD_END = re.compile(r"""(\S+?)[.!?؟]+["'”’»)\]]*$""")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 
@@ -44,7 +49,7 @@ def split_block(text: str, offset: int = 0) -> list[tuple[int, int]]:
     spans = []
     for match in _END.finditer(text, start):
         end = match.end()
-        word = re.search(r"(\S+?)[.!?؟]+[\"'”’»)\]]*$", text[start:end])
+        word = _WORD_END.search(text, _word_start(text, start, match.start()), end)
         if word and match.group().startswith(".") and _is_abbreviation(word.group(1)):
             continue
         spans.append((start, end))
@@ -54,6 +59,15 @@ def split_block(text: str, offset: int = 0) -> list[tuple[int, int]]:
     if start < len(text) and text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return [(offset + s, offset + e) for s, e in spans if e > s]
+
+
+def _word_start(text: str, start: int, mark: int) -> int:
+    """Where the word that ends at `mark` begins (not before `start`): the last word of a sentence that keeps
+    growing past initials ("A. A. A. ...") is found without reading the sentence again."""
+    begin = mark
+    while begin > start and not text[begin - 1].isspace():
+        begin -= 1
+    return begin
 
 
 def _is_abbreviation(word: str) -> bool:
