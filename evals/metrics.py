@@ -158,6 +158,30 @@ def reference_recall(prediction: str, references: Sequence[str]) -> float:
     return best
 
 
+# Kinds of question (assistant.question.analyze) whose answer is a short span: a number or amount, a date, a person
+# or organisation, a place. An answer to one should lead with that span.
+DIRECT_KINDS = frozenset({"count", "date", "person", "place"})
+
+
+def asks_for_span(question: str) -> bool:
+    """Whether the question asks for a date, a number or amount, a person or organisation, or a place."""
+    from assistant.question import analyze
+
+    return analyze(question).kind in DIRECT_KINDS
+
+
+def lead(answer: str) -> str:
+    """The answer's lead: its text before the first citation marker [n] (all of it when there is none)."""
+    marker = _MARKER.search(answer)
+    return answer[:marker.start()] if marker else answer
+
+
+def leads_with_answer(answer: str, references: Sequence[str], threshold: float = 0.8) -> bool:
+    """Whether the answer's lead holds the best reference: at least `threshold` of its tokens, normalised as for
+    the answer F1."""
+    return bool(references) and reference_recall(lead(answer), references) >= threshold
+
+
 # --- citations -------------------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from .run import (
     GOOD_OUTCOMES,
     HIGHER_IS_BETTER,
     LOWER_IS_BETTER,
+    REPORTED_ONLY,
     SLICE_COLUMNS,
     Regression,
 )
@@ -55,6 +56,10 @@ def markdown(report: dict, baseline: dict | None, regressions: list[Regression],
             lines.append(f"| {name} | {number(value)} | {number(old)} | {change} |")
         else:
             lines.append(f"| {name} | {number(value)} |")
+    if metrics.get("direct_answer_questions"):
+        lines += ["", f"direct_answer: {number(metrics.get('direct_answer'))} of the "
+                      f"{metrics['direct_answer_questions']} answered questions asking for a date, number, person or "
+                      "place lead with the reference answer (not gated)."]
     if baseline is not None:
         lines += ["", f"Gate (tolerance {report.get('tolerance')}): " + (
             "passed." if not regressions else "**failed**: " + "; ".join(str(r) for r in regressions) + "."
@@ -97,7 +102,7 @@ def _plots(report: dict, folder: Path, baseline: dict | None) -> list[str]:
 
     written = []
     # 1. quality metrics against the baseline
-    names = [n for n in HIGHER_IS_BETTER + LOWER_IS_BETTER if report["metrics"].get(n) is not None]
+    names = [n for n in HIGHER_IS_BETTER + LOWER_IS_BETTER + REPORTED_ONLY if report["metrics"].get(n) is not None]
     before = (baseline or {}).get("metrics", {})
     figure, axes = plt.subplots(figsize=(8, 0.35 * len(names) + 1.2))
     rows = range(len(names))

@@ -44,6 +44,7 @@ class Result:
     signals: dict[str, float] = field(default_factory=dict)  # the answerer's refusal signals
     slices: list[str] = field(default_factory=list)
     calls_proposal_agreement: bool | None = None  # for an item whose documents record no agreement
+    leads_with_answer: bool | None = None  # of an answered question asking for a date, number, person or place
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -78,6 +79,8 @@ def score(item: QAItem, answer, hits: Sequence, latency_ms: float, locator: m.Lo
         return result
     result.f1 = m.token_f1(answer.answer, item.answers) if item.answers else None
     result.reference_recall = m.reference_recall(answer.answer, item.answers) if item.answers else None
+    if item.answers and m.asks_for_span(item.question):
+        result.leads_with_answer = m.leads_with_answer(answer.answer, item.answers)
     sentences = m.marked_sentences(answer.answer)
     cited = []
     for c in answer.citations:
@@ -120,6 +123,7 @@ def summarize(results: Sequence[Result]) -> dict[str, float | None]:
         return m.mean([getattr(r, name) for r in answerable if getattr(r, name) is not None])
 
     citations = [ok for r in answerable for ok in r.citations_correct]
+    direct = [float(r.leads_with_answer) for r in answerable if r.leads_with_answer is not None]
     latencies = [r.latency_ms for r in results]
     out = {
         "hit@1": average("hit_at_1"),
@@ -133,6 +137,8 @@ def summarize(results: Sequence[Result]) -> dict[str, float | None]:
         "citation_recall": average("citation_recall"),
         **m.refusal_metrics([(r.answerable, r.refused) for r in results]),
         "proposals_called_agreements": sum(bool(r.calls_proposal_agreement) for r in results),
+        "direct_answer": m.mean(direct),
+        "direct_answer_questions": len(direct),
         "latency_p50_ms": m.percentile(latencies, 50),
         "latency_p95_ms": m.percentile(latencies, 95),
     }
@@ -140,7 +146,7 @@ def summarize(results: Sequence[Result]) -> dict[str, float | None]:
 
 
 SLICE_COLUMNS = ("questions", "reference_recall", "citation_precision", "hit@1", "refusal_accuracy",
-                 "proposals_called_agreements")
+                 "proposals_called_agreements", "direct_answer")
 
 
 def by_slice(results: Sequence[Result]) -> dict[str, dict]:
@@ -156,6 +162,9 @@ HIGHER_IS_BETTER = (
     "citation_precision", "citation_recall", "refusal_precision", "refusal_recall", "refusal_accuracy",
 )
 LOWER_IS_BETTER = ("false_refusal_rate", "proposals_called_agreements")
+# Reported and plotted, never gated: direct_answer (whether an answer leads with the date, number, person or place
+# asked for) is a measure of presentation, with a denominator that changes with the answered questions.
+REPORTED_ONLY = ("direct_answer",)
 
 
 @dataclass(frozen=True)

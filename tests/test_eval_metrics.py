@@ -143,3 +143,70 @@ def test_baseline_gate_flags_drops_beyond_the_tolerance_in_the_right_direction()
     assert [r.metric for r in regressions] == ["citation_precision", "false_refusal_rate"]
     assert compare(measured | {"citation_precision": 0.94}, baseline, tolerance=0.05) == []
     assert str(Regression("hit@5", 0.9, 0.8)) == "hit@5: 0.8000 against baseline 0.9000"
+
+
+def test_lead_is_the_answer_before_its_first_citation_marker():
+    assert m.lead("In the second quarter of 2026 [1]. Cassard said so [2].") == "In the second quarter of 2026 "
+    assert m.lead("No marker at all.") == "No marker at all."
+    assert m.lead("[1] starts with a marker") == ""
+
+
+def test_an_answer_leads_with_the_reference_when_its_lead_holds_80_percent_of_its_tokens():
+    # lead tokens: it is planned for second quarter of 2026; reference: second quarter of 2026 (all 4 in the lead)
+    assert m.leads_with_answer("It is planned for the second quarter of 2026 [1].", ["the second quarter of 2026"])
+    # the reference only after the first marker: not in the lead
+    assert not m.leads_with_answer("Cassard said [1]: “in the second quarter of 2026” [2]",
+                                   ["the second quarter of 2026"])
+    # 4 of 5 reference tokens (in second quarter of 2026; "in" missing) is 0.8: enough; 3 of 4 is 0.75: not
+    assert m.leads_with_answer("The second quarter of 2026 [1].", ["In the second quarter of 2026."])
+    assert not m.leads_with_answer("The second quarter of [1] 2026.", ["second quarter of 2026"])
+    # the best reference counts; punctuation and case are normalised as for the answer F1
+    assert m.leads_with_answer("Vincent Cassard, the ICRC representative [1]: “…” [2]", ["Oman", "vincent cassard"])
+    assert m.leads_with_answer("GESA gave 12 ambulances [1].", ["12 ambulances"])
+    assert not m.leads_with_answer("anything [1]", [])
+
+
+def test_questions_asking_for_a_date_number_person_or_place_ask_for_a_span():
+    assert m.asks_for_span("When's the next rehab conference happening?")  # date
+    assert m.asks_for_span("How many ambulances is GESA giving the CRS?")  # count
+    assert m.asks_for_span("Who set up the rehab secretariat?")  # person
+    assert m.asks_for_span("Where was the RFL course held?")  # place
+    assert not m.asks_for_span("What did the IRCS say about CBRN readiness?")
+
+
+def test_direct_answer_is_the_share_of_span_questions_answered_lead_first_with_its_denominator():
+    results = [
+        _result(True, False, leads_with_answer=True),
+        _result(True, False, leads_with_answer=False),
+        _result(True, False, leads_with_answer=True),
+        _result(True, False),  # not a span question (or not answered): outside the denominator
+        _result(False, False, leads_with_answer=None),
+    ]
+    summary = summarize(results)
+    assert summary["direct_answer"] == pytest.approx(round(2 / 3, 4)) and summary["direct_answer_questions"] == 3
+    assert summarize([_result(True, True)])["direct_answer"] is None
+    assert summarize([_result(True, True)])["direct_answer_questions"] == 0
+
+
+def test_a_span_question_is_scored_for_its_lead_only_when_answered():
+    from types import SimpleNamespace
+
+    from evals.qa import QAItem
+    from evals.run import score
+
+    item = QAItem(id="q", question="When is the second conference planned?", answers=("the second quarter of 2026",),
+                  evidence=(), answerable=True)
+    answered = SimpleNamespace(refused=False, answer="In the second quarter of 2026 [1].", citations=[])
+    buried = SimpleNamespace(refused=False, answer="Cassard said [1]: “the second quarter of 2026” [2]", citations=[])
+    refused = SimpleNamespace(refused=True, answer="The documents do not answer this.", citations=[])
+    locator = m.Locator({})
+    assert score(item, answered, [], 1.0, locator).leads_with_answer is True
+    assert score(item, buried, [], 1.0, locator).leads_with_answer is False
+    assert score(item, refused, [], 1.0, locator).leads_with_answer is None
+    other = QAItem(id="o", question="What was said about CBRN?", answers=("CBRN readiness",), evidence=(),
+                   answerable=True)
+    assert score(other, answered, [], 1.0, locator).leads_with_answer is None
+
+
+def test_direct_answer_is_reported_but_not_gated():
+    assert compare({"direct_answer": 0.1}, {"direct_answer": 0.9}, tolerance=0.02) == []
