@@ -9,6 +9,8 @@ so a run killed at any moment is repaired by the next one.
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +23,13 @@ from .document import Chunk, Document, document_id
 from .embed import Embedder
 from .errors import PathNotFound, UnreadableFile
 from .keywords import KeywordIndex
-from .load import read_document
+from .load import DEFAULT_LIMITS, Limits, check_size, read_document
 from .statements import VERSION as STATEMENTS_VERSION
 from .statements import extract as extract_statements
 from .store import ChromaStore
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
+log = logging.getLogger("assistant.ingest")
 
 
 @dataclass
@@ -53,9 +56,17 @@ class IngestReport:
         }
 
 
-def discover(paths: Sequence[Path]) -> list[tuple[Path, str]]:
-    """Files under the paths with their sources ("root-name/relative/path"); hidden files are skipped."""
-    found = []
+def printable(name: str) -> str:
+    """A path as it can be printed and stored: bytes that are not UTF-8 shown as \\xNN."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[dict]]:
+    """Files under the paths with their sources ("root-name/relative/path"), and the entries passed over with the
+    reason. Hidden files are skipped. Symbolic links are never followed: one that leads out of the folder, in a
+    loop, or nowhere is reported; one that leads to a file or folder inside it is passed over silently (its
+    target is indexed under its own path). A name that is not UTF-8 is reported (rename the file)."""
+    found, skipped = [], []
     for path in paths:
         path = Path(path)
         if not path.exists():
@@ -64,12 +75,61 @@ def discover(paths: Sequence[Path]) -> list[tuple[Path, str]]:
         if root.is_file():
             found.append((root, f"{root.parent.name}/{root.name}"))
             continue
-        for file in sorted(root.rglob("*")):
-            relative = file.relative_to(root)
-            if file.is_file() and not any(part.startswith(".") for part in relative.parts) \
-                    and file.name != GLOSSARY:  # the acronym glossary is configuration, not a document
-                found.append((file, f"{root.name}/{relative.as_posix()}"))
-    return found
+        for folder, dirs, files in os.walk(root, followlinks=False, onerror=lambda error: skipped.append(
+                {"path": printable(f"{root.name}/{Path(error.filename).relative_to(root).as_posix()}"),
+                 "error": f"cannot read the folder: {error.strerror or error}"})):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted([*files, *(d for d in dirs if os.path.islink(os.path.join(folder, d)))]):
+                file = Path(folder) / name
+                relative = file.relative_to(root)
+                if name.startswith(".") or name == GLOSSARY:  # the glossary is configuration, not a document
+                    continue
+                source = f"{root.name}/{relative.as_posix()}"
+                reason = _link_problem(file, root) if file.is_symlink() else None
+                if file.is_symlink() and reason is None:
+                    continue
+                if reason is None and not _is_utf8(source):
+                    reason = "the file name is not UTF-8; rename it"
+                if reason is None and not file.is_file():
+                    continue
+                if reason:
+                    skipped.append({"path": printable(source), "error": reason})
+                else:
+                    found.append((file, source))
+    return found, skipped
+
+
+def _link_problem(link: Path, root: Path) -> str | None:
+    """Why a symbolic link cannot be indexed, or None when it leads inside the folder."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:
+        return "symbolic link loop, not followed"
+    except OSError as error:
+        if error.errno == 40:  # ELOOP
+            return "symbolic link loop, not followed"
+        return "broken symbolic link, not followed"
+    if not target.is_relative_to(root):
+        return "symbolic link to outside the ingested folder, not followed"
+    return None
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _sha256(path: Path, limits: Limits) -> str:
+    """The content hash of a file within the size limit, read in pieces."""
+    check_size(path, limits)
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for piece in iter(lambda: file.read(1 << 20), b""):
+            digest.update(piece)
+    return digest.hexdigest()
 
 
 def ingest(
@@ -83,40 +143,50 @@ def ingest(
     max_tokens: int,
     progress: Progress | None = None,
     batch_chunks: int = 64,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
     known = catalog.entries()
     seen: set[str] = set()
-    todo: list[tuple[Path, str, bytes]] = []
-    files = discover(paths)
+    todo: list[tuple[Path, str]] = []
+    files, skipped = discover(paths)
+    report.failed.extend(skipped)
     if not files:  # the index mirrors the paths: an empty folder would empty it, so refuse instead
-        raise PathNotFound("no files under " + ", ".join(str(p) for p in paths) + "; the index was not changed")
-    for path, source in files:
+        passed = f" ({len(skipped)} passed over: {skipped[0]['error']}, ...)" if skipped else ""
+        raise PathNotFound("no files under " + ", ".join(str(p) for p in paths) + passed + "; the index was not changed")
+    for path, source in files:  # only hashes are kept here: each file is read again when its turn comes
         doc_id = document_id(source)
         seen.add(doc_id)
         try:
-            data = path.read_bytes()
+            sha = _sha256(path, limits)
+        except UnreadableFile as error:
+            report.failed.append({"path": source, "error": str(error)})
+            continue
         except OSError as error:
             report.failed.append({"path": source, "error": f"cannot read: {error.strerror or error}"})
             continue
         entry = known.get(doc_id)
-        if entry and entry.state == "ready" and entry.sha256 == hashlib.sha256(data).hexdigest():
+        if entry and entry.state == "ready" and entry.sha256 == sha:
             report.unchanged.append(source)
         else:
-            todo.append((path, source, data))
+            todo.append((path, source))
 
     pending: list[tuple[Document, list[Chunk]]] = []
-    for number, (path, source, data) in enumerate(todo, start=1):
+    for number, (path, source) in enumerate(todo, start=1):
         try:
-            document = read_document(path, source, data)
-        except UnreadableFile as error:
-            report.failed.append({"path": source, "error": str(error)})
+            document = read_document(path, source, limits=limits)
+            chunks = chunk(document, counter, max_tokens)
+        except Exception as error:  # noqa: BLE001 - one file never stops the batch, whatever goes wrong with it
+            if not isinstance(error, UnreadableFile):
+                log.warning("%s could not be read", source, exc_info=True)
+            reason = str(error) if isinstance(error, UnreadableFile) else f"cannot be read ({type(error).__name__}: {error})"
+            report.failed.append({"path": source, "error": reason})
             entry = known.get(document_id(source))
             if entry and entry.state != "ready":  # half-written by a killed run: not worth keeping
                 _remove(entry.id, catalog, store)
         else:
-            pending.append((document, chunk(document, counter, max_tokens)))
+            pending.append((document, chunks))
         if number == len(todo) or sum(len(c) for _, c in pending) >= batch_chunks:
             _write(pending, known, report, catalog, store, embedder)
             pending = []
@@ -129,7 +199,12 @@ def ingest(
             report.removed.append(entry.source)
 
     for document in catalog.stale_statements(STATEMENTS_VERSION):  # new documents, and those of an older finder
-        catalog.set_statements(document.id, extract_statements(document), STATEMENTS_VERSION)
+        try:
+            found = extract_statements(document)
+        except Exception:  # noqa: BLE001 - the document stays searchable; only its statements are missing
+            log.warning("statements of %s could not be found", document.source, exc_info=True)
+            found = []
+        catalog.set_statements(document.id, found, STATEMENTS_VERSION)
 
     generation = catalog.generation()
     if keywords.stored_generation() != generation:

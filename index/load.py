@@ -19,6 +19,44 @@ from .document import Document, document_id
 from .errors import UnreadableFile
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost: its size on disk, what a DOCX unpacks to, the characters extracted from it.
+    A file over a limit is reported with the limit's setting and skipped, before it can take the memory."""
+
+    file_bytes: int = 50 * 2**20  # ASSISTANT_MAX_FILE_MB
+    unpacked_bytes: int = 100 * 2**20  # ASSISTANT_MAX_UNPACKED_MB
+    chars: int = 5_000_000  # ASSISTANT_MAX_CHARS
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.4g} MB"
+
+
+def _too_many_chars(limits: Limits) -> UnreadableFile:
+    return UnreadableFile(f"more than {limits.chars:,} characters of text, over the limit (ASSISTANT_MAX_CHARS)")
+
+
+def check_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuses a file over the size limit before anything reads it."""
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        raise UnreadableFile(f"{_mb(size)}, over the {_mb(limits.file_bytes)} limit (ASSISTANT_MAX_FILE_MB)")
+
+
+def read_bounded(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a file no larger than the limit; a larger one is refused before it is read."""
+    check_size(path, limits)
+    with open(path, "rb") as file:
+        data = file.read(limits.file_bytes + 1)
+    if len(data) > limits.file_bytes:  # grew while being read
+        raise UnreadableFile(f"over the {_mb(limits.file_bytes)} limit (ASSISTANT_MAX_FILE_MB)")
+    return data
+
+
 @dataclass
 class Extracted:
     text: str
@@ -49,12 +87,19 @@ def _normalize(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_text(data: bytes) -> Extracted:
-    return Extracted(_normalize(decode(data)))
-
-
-def load_markdown(data: bytes) -> Extracted:
+def _decoded(data: bytes, limits: Limits) -> str:
     text = _normalize(decode(data))
+    if len(text) > limits.chars:
+        raise _too_many_chars(limits)
+    return text
+
+
+def load_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Extracted:
+    return Extracted(_decoded(data, limits))
+
+
+def load_markdown(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Extracted:
+    text = _decoded(data, limits)
     match = _FRONT_MATTER.match(text)
     if not match:
         return Extracted(text)
@@ -74,8 +119,9 @@ class _VisibleText(HTMLParser):
         "article", "header", "footer", "blockquote", "pre", "hr", "dt", "dd", "figcaption", "main", "nav",
     }
 
-    def __init__(self) -> None:
+    def __init__(self, max_chars: int) -> None:
         super().__init__(convert_charrefs=True)
+        self.max_chars, self.chars = max_chars, 0
         self.parts: list[str] = []
         self.meta: dict = {}
         self._hidden = 0
@@ -106,18 +152,24 @@ class _VisibleText(HTMLParser):
         if self._in_title:
             self.meta["title"] = (self.meta.get("title", "") + data).strip()
         elif not self._hidden:
+            self.chars += len(data)
             self.parts.append(data)
 
 
-def load_html(data: bytes) -> Extracted:
-    parser = _VisibleText()
-    parser.feed(decode(data))
+def load_html(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Extracted:
+    """Visible text; fed in pieces, so that text over the limit stops the parse early (deep nesting costs nothing:
+    the parser keeps counters, not a tree)."""
+    parser, text, piece = _VisibleText(limits.chars), decode(data), 1 << 20
+    for start in range(0, len(text), piece):
+        parser.feed(text[start:start + piece])
+        if parser.chars + len(parser.parts) > limits.chars:
+            raise _too_many_chars(limits)
     parser.close()
     lines = (re.sub(r"[ \t\f\v\xa0]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
     return Extracted("\n".join(line for line in lines if line), parser.meta)
 
 
-def load_pdf(data: bytes) -> Extracted:
+def load_pdf(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -125,33 +177,59 @@ def load_pdf(data: bytes) -> Extracted:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise UnreadableFile("encrypted PDF")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages, chars = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            if chars > limits.chars:
+                raise _too_many_chars(limits)
         title = (reader.metadata.title if reader.metadata else None) or ""
     except UnreadableFile:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as error:
-        raise UnreadableFile(f"corrupt PDF: {error}") from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError, RecursionError,
+            AssertionError, ZeroDivisionError) as error:
+        raise UnreadableFile(f"corrupt PDF: {error or type(error).__name__}") from None
     text = _normalize("\n\n".join(page.strip() for page in pages if page.strip()))
     if not text.strip():
         raise UnreadableFile("PDF has no extractable text (a scan needs OCR first)")
     return Extracted(text, {"title": title} if title else {})
 
 
-def load_docx(data: bytes) -> Extracted:
+def load_docx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Extracted:
+    """Paragraphs and table rows. The archive's declared sizes are checked first (reading never inflates a part
+    beyond its declared size), so a small file that unpacks to gigabytes is refused unread."""
     import zipfile
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > limits.unpacked_bytes:
+            raise UnreadableFile(
+                f"unpacks to {_mb(unpacked)}, over the {_mb(limits.unpacked_bytes)} limit (ASSISTANT_MAX_UNPACKED_MB)"
+            )
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as error:
-        raise UnreadableFile(f"corrupt DOCX: {error}") from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text.strip() for cell in row.cells))
-    title = document.core_properties.title or ""
+        lines, chars = [], 0
+        for paragraph in document.paragraphs:
+            lines.append(paragraph.text)
+            chars += len(lines[-1])
+            if chars > limits.chars:
+                raise _too_many_chars(limits)
+        for table in document.tables:
+            for row in table.rows:
+                lines.append(" | ".join(cell.text.strip() for cell in row.cells))
+                chars += len(lines[-1])
+                if chars > limits.chars:
+                    raise _too_many_chars(limits)
+        title = document.core_properties.title or ""
+    except UnreadableFile:
+        raise
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, LxmlError, OSError, EOFError,
+            NotImplementedError) as error:
+        raise UnreadableFile(f"corrupt DOCX: {error or type(error).__name__}") from None
     return Extracted(_normalize("\n".join(line for line in lines if line.strip())), {"title": title} if title else {})
 
 
@@ -171,15 +249,15 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in LOADERS
 
 
-def read_document(path: Path, source: str, data: bytes | None = None) -> Document:
+def read_document(path: Path, source: str, data: bytes | None = None, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Load one file as a Document; `source` is its path under the ingested root (prefixed with the root's name)."""
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         raise UnreadableFile(f"unsupported file type {path.suffix or '(none)'}")
-    data = path.read_bytes() if data is None else data
+    data = read_bounded(path, limits) if data is None else data
     if not data.strip():
         raise UnreadableFile("empty file")
-    extracted = loader(data)
+    extracted = loader(data, limits)
     if not extracted.text.strip():
         raise UnreadableFile("no text in the file")
     meta = dict(extracted.meta)
