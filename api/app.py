@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import hmac
 import logging
 import threading
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
-from typing import Annotated, Sequence
+from typing import Annotated, Literal, Sequence
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,13 +20,26 @@ from assistant.retrieve import Filters
 from assistant.service import Assistant
 from assistant.settings import Settings
 from index.errors import AssistantError
+from index.statements import KINDS
 
 from . import openai_compat, stream
-from .schemas import AnswerOut, ChatRequest, CompletionRequest, ErrorOut, Health
+from .schemas import (
+    DATE_PATTERN,
+    MAX_FILTER_VALUES,
+    MAX_VALUE_CHARS,
+    AnswerOut,
+    ChatRequest,
+    CompletionRequest,
+    ErrorOut,
+    Health,
+    _clamp_day,
+)
 
 log = logging.getLogger("assistant.api")
 STATIC = Path(__file__).parent / "static"
 _ERRORS = {"model": ErrorOut}
+REFRESH_SECONDS = 2.0  # how often an idle server looks for another process's ingest
+_SSE = {"text/event-stream": {"schema": {"type": "string", "description": "server-sent events"}}}
 
 
 def _assistant(request: Request) -> Assistant:
@@ -32,6 +47,14 @@ def _assistant(request: Request) -> Assistant:
 
 
 AssistantDep = Annotated[Assistant, Depends(_assistant)]
+
+
+def _owner(request: Request) -> str:
+    """Whose conversations these are: a digest of the caller's API key, or "" when the server has no keys."""
+    if not request.app.state.keys:
+        return ""
+    given = request.headers.get("authorization", "").partition(" ")[2].strip()
+    return hashlib.sha256(given.encode("utf-8")).hexdigest()[:32]
 
 
 def create_app(
@@ -44,49 +67,66 @@ def create_app(
     async def lifespan(app: FastAPI):
         app.state.assistant = assistant or Assistant.from_settings(settings or Settings())
         app.state.assistant.warm_up()
+        watcher = asyncio.create_task(_keep_fresh(app))
         yield
+        watcher.cancel()
+        with suppress(asyncio.CancelledError):
+            await watcher
 
     app = FastAPI(title="Partnership Assistant", version="0.1.0", lifespan=lifespan)
     app.state.lock = threading.Lock()  # the answerer's sentence cache is not thread-safe
     _add_error_handlers(app)
-    keys = (settings or Settings()).api_key_list if api_keys is None else tuple(api_keys)
+    resolved = settings or Settings()
+    keys = resolved.api_key_list if api_keys is None else tuple(api_keys)
+    app.state.keys = keys
     if keys:
         _require_api_keys(app, keys)
-    @app.get("/health", response_model=Health)
-    def read_health(assistant: AssistantDep) -> dict:
-        return assistant.health()
+    app.add_middleware(BodyLimit, max_bytes=resolved.max_body_kb * 1024)
 
-    @app.post("/chat", response_model=AnswerOut, responses={400: _ERRORS, 401: _ERRORS, 422: _ERRORS})
+    @app.get("/health", response_model=Health)
+    async def read_health(request: Request) -> dict:
+        """Counts of the index questions are answered from; on the event loop, so it never waits for a question."""
+        return request.app.state.assistant.health()
+
+    @app.post("/chat", response_model=AnswerOut, responses={
+        200: {"content": _SSE}, 400: _ERRORS, 401: _ERRORS, 404: _ERRORS, 413: _ERRORS, 422: _ERRORS})
     def create_chat_answer(body: ChatRequest, request: Request, assistant: AssistantDep):
         """The Answer object; with `"stream": true` or `Accept: text/event-stream`, server-sent events:
-        `delta` events with the answer text as it is written, then `citations`, then `done` with the whole object."""
+        `delta` events with the answer text as it is written, then `citations`, then `done` with the whole object.
+        A `conversation_id` continues a conversation this key began; any other is 404."""
         f = body.filters
         filters = Filters.of(type=f.type, since=f.since, until=f.until, source=f.source) if f else None
         with request.app.state.lock:
-            reply = assistant.chat(body.message, body.conversation_id, filters)
+            reply = assistant.chat(body.message, body.conversation_id, filters, owner=_owner(request))
         whole = {**reply.answer.to_dict(), "conversation_id": reply.conversation_id}
         if body.stream or "text/event-stream" in request.headers.get("accept", ""):
             return StreamingResponse(stream.chat_events(reply.answer, whole), media_type="text/event-stream",
                                      headers=stream.SSE_HEADERS)
         return whole
 
-    @app.get("/statements", responses={400: _ERRORS, 401: _ERRORS})
+    @app.get("/statements", responses={401: _ERRORS, 422: _ERRORS})
     def list_statements(
-        request: Request, assistant: AssistantDep, kind: Annotated[list[str] | None, Query()] = None,
-        organisation: Annotated[list[str] | None, Query()] = None, topic: str | None = None,
-        since: str | None = None, until: str | None = None,
+        request: Request, assistant: AssistantDep,
+        kind: Annotated[list[Literal[KINDS]] | None, Query(max_length=MAX_FILTER_VALUES)] = None,
+        organisation: Annotated[list[Annotated[str, Query(max_length=MAX_VALUE_CHARS)]] | None,
+                                Query(max_length=MAX_FILTER_VALUES)] = None,
+        topic: Annotated[str | None, Query(max_length=MAX_VALUE_CHARS)] = None,
+        since: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
+        until: Annotated[str | None, Query(pattern=DATE_PATTERN)] = None,
     ) -> dict:
         """Statements across all documents (agreed, proposed, requested, planned, reported), filtered,
         near-duplicates collapsed, each with its citation."""
         with request.app.state.lock:
-            items = assistant.statements(kind=kind, organisation=organisation, topic=topic, since=since, until=until)
+            items = assistant.statements(kind=kind, organisation=organisation, topic=topic or None,
+                                         since=_clamp_day(since), until=_clamp_day(until))
         return {"statements": items}
 
     @app.get("/v1/models", responses={401: _ERRORS})
     def list_models() -> dict:
         return openai_compat.models()
 
-    @app.post("/v1/chat/completions", responses={400: _ERRORS, 401: _ERRORS, 422: _ERRORS})
+    @app.post("/v1/chat/completions", responses={
+        200: {"content": _SSE}, 400: _ERRORS, 401: _ERRORS, 413: _ERRORS, 422: _ERRORS})
     def create_chat_completion(body: CompletionRequest, request: Request, assistant: AssistantDep):
         """OpenAI-compatible: the last user message is the question, earlier messages the conversation."""
         question, history = openai_compat.question_and_history(body.messages)
@@ -103,6 +143,58 @@ def create_app(
 
     return app
 
+
+async def _keep_fresh(app: FastAPI) -> None:
+    """Between questions, notice another process's ingest, so that /health counts follow it; a question notices
+    it itself before it is answered."""
+    while True:
+        await asyncio.sleep(REFRESH_SECONDS)
+        await asyncio.to_thread(_refresh_when_idle, app)
+
+
+def _refresh_when_idle(app: FastAPI) -> None:
+    if not app.state.lock.acquire(blocking=False):
+        return  # a question is being answered, and refreshes first itself
+    try:
+        app.state.assistant.index.refresh()
+    except Exception:  # noqa: BLE001 - the next question reports it; the watcher goes on
+        log.warning("could not refresh the index", exc_info=True)
+    finally:
+        app.state.lock.release()
+
+
+class BodyLimit:
+    """Refuses a request body over `max_bytes` with 413 before the app reads it: by its Content-Length, or, for a
+    chunked body, once that many bytes have arrived."""
+
+    def __init__(self, app, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        too_large = _error(413, "too_large", f"the request body is over {self.max_bytes // 1024} KB")
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None:
+            if not length.isdigit() or int(length) > self.max_bytes:
+                return await too_large(scope, receive, send)
+            return await self.app(scope, receive, send)
+        if scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        messages, size = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                return await too_large(scope, receive, send)
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+
+        async def replay():
+            return messages.pop(0) if messages else await receive()
+
+        return await self.app(scope, replay, send)
 
 
 OPEN_PATHS = ("/health",)
@@ -148,7 +240,9 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def on_http_error(request: Request, error: StarletteHTTPException):
         codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 400: "bad_request"}
         message = error.detail if isinstance(error.detail, str) else "request failed"
-        return _error(error.status_code, codes.get(error.status_code, "http_error"), message)
+        response = _error(error.status_code, codes.get(error.status_code, "http_error"), message)
+        response.headers.update(error.headers or {})  # Allow on 405, WWW-Authenticate on 401
+        return response
 
     @app.exception_handler(Exception)
     async def on_unexpected_error(request: Request, error: Exception):

@@ -10,6 +10,7 @@ from typing import Iterator, Sequence
 
 from assistant.answer import Answer
 from assistant.conversation import Turn, resolve
+from assistant.service import checked_question
 from index.errors import InvalidRequest
 
 from .stream import pieces
@@ -24,14 +25,22 @@ def models() -> dict:
 def _text(content) -> str:
     if isinstance(content, str):
         return content
-    return "".join(part.get("text", "") for part in content or [] if isinstance(part, dict) and part.get("type") == "text")
+    texts = []
+    for part in content or []:
+        if isinstance(part, dict) and part.get("type") == "text":
+            texts.append(str(part.get("text", "")))
+        elif getattr(part, "type", None) == "text":
+            texts.append(part.text)
+    return "".join(texts)
 
 
 def question_and_history(messages: Sequence) -> tuple[str, list[Turn]]:
-    """The last user message, and the earlier user/assistant pairs as turns (each resolved in order)."""
+    """The last user message, and the earlier user/assistant pairs as turns (each resolved in order). The
+    question is checked before any earlier message is read."""
     users = [i for i, m in enumerate(messages) if m.role == "user"]
-    if not users or not _text(messages[users[-1]].content).strip():
+    if not users:
         raise InvalidRequest("the last user message is missing or empty")
+    checked_question(_text(messages[users[-1]].content))
     history: list[Turn] = []
     for i in users[:-1]:
         asked = _text(messages[i].content).strip()

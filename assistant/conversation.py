@@ -82,7 +82,8 @@ def _subject(question: str) -> str:
 
 class ConversationStore:
     """Turns by conversation id in SQLite; each conversation keeps its last `max_turns`, and only the
-    `max_conversations` most recently used are kept."""
+    `max_conversations` most recently used are kept. Each belongs to an owner (a digest of the API key that began
+    it, or "" without keys): only that owner may continue it."""
 
     def __init__(self, path: Path, max_turns: int = 20, max_conversations: int = 1000) -> None:
         self.path, self.max_turns, self.max_conversations = Path(path), max_turns, max_conversations
@@ -98,8 +99,11 @@ class ConversationStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS turns (conversation TEXT NOT NULL, n INTEGER NOT NULL, question TEXT "
-                "NOT NULL, resolved TEXT NOT NULL, answer TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (conversation, n))"
+                "NOT NULL, resolved TEXT NOT NULL, answer TEXT NOT NULL, at REAL NOT NULL, owner TEXT NOT NULL DEFAULT '', "
+                "PRIMARY KEY (conversation, n))"
             )
+            if "owner" not in {row[1] for row in db.execute("PRAGMA table_info(turns)")}:  # written before owners
+                db.execute("ALTER TABLE turns ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
             self._connection = db
         return self._connection
 
@@ -109,13 +113,20 @@ class ConversationStore:
         )
         return [Turn(*row) for row in rows]
 
-    def add(self, conversation: str, turn: Turn) -> None:
+    def owned(self, conversation: str, owner: str = "") -> bool:
+        """Is there such a conversation, begun by this owner?"""
+        row = self._db.execute("SELECT owner FROM turns WHERE conversation = ? LIMIT 1", (conversation,)).fetchone()
+        return row is not None and row[0] == owner
+
+    def add(self, conversation: str, turn: Turn, owner: str = "") -> None:
         with self._lock:
             self._db.execute("BEGIN")
             last = self._db.execute("SELECT COALESCE(MAX(n), 0) FROM turns WHERE conversation = ?",
                                     (conversation,)).fetchone()[0]
-            self._db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)",
-                             (conversation, last + 1, turn.question, turn.resolved, turn.answer, time.time()))
+            self._db.execute(
+                "INSERT INTO turns (conversation, n, question, resolved, answer, at, owner) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (conversation, last + 1, turn.question, turn.resolved, turn.answer, time.time(), owner),
+            )
             self._db.execute("DELETE FROM turns WHERE conversation = ? AND n <= ?", (conversation, last + 1 - self.max_turns))
             self._db.execute(
                 "DELETE FROM turns WHERE conversation IN (SELECT conversation FROM turns GROUP BY conversation "

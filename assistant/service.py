@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -19,9 +19,10 @@ from index.embed import (
     SentenceTransformerEmbedder,
     packaged_model_path,
 )
-from index.errors import InvalidRequest
+from index.errors import InvalidRequest, NotFound
 from index.ingest import IngestReport, Progress, ingest
 from index.keywords import KeywordIndex
+from index.load import Limits
 from index.store import ChromaStore
 
 from .acronyms import AcronymAnswerer
@@ -37,6 +38,16 @@ from .written import OpenAIChatModel, SupportCheck, WrittenAnswerer
 MAX_QUESTION_CHARS = 2000
 
 
+def checked_question(text: str) -> str:
+    """The question stripped, refused when empty or longer than MAX_QUESTION_CHARS."""
+    question = text.strip()
+    if not question:
+        raise InvalidRequest("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidRequest(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+    return question
+
+
 @dataclass
 class Index:
     """The parts of the index under one data directory (and, optionally, a Chroma server)."""
@@ -47,6 +58,8 @@ class Index:
     embedder: Embedder
     counter: TokenCounter
     max_tokens: int
+    limits: Limits = field(default_factory=Limits)
+    _loaded: tuple[int, tuple[int, int]] | None = None  # keyword index stamp, counts: what questions are answered from
 
     @classmethod
     def open(cls, settings: Settings) -> "Index":
@@ -65,6 +78,10 @@ class Index:
         else:
             store = ChromaStore(path=data / "chroma", collection=settings.collection)
         return cls(
+            limits=Limits(
+                file_bytes=int(settings.max_file_mb * 2**20), unpacked_bytes=int(settings.max_unpacked_mb * 2**20),
+                chars=settings.max_chars,
+            ),
             catalog=Catalog(data / "catalog.sqlite3"),
             store=store,
             keywords=KeywordIndex(data / "bm25"),
@@ -76,8 +93,32 @@ class Index:
     def ingest(self, paths, progress: Progress | None = None) -> IngestReport:
         return ingest(
             paths, catalog=self.catalog, store=self.store, keywords=self.keywords, embedder=self.embedder,
-            counter=self.counter, max_tokens=self.max_tokens, progress=progress,
+            counter=self.counter, max_tokens=self.max_tokens, progress=progress, limits=self.limits,
         )
+
+    def refresh(self) -> None:
+        """Answer from the index the catalog describes: when another process (an ingest) has finished changing it,
+        the keyword and vector views are read again before the next question. While an ingest is still under way
+        (its keyword index not yet rebuilt), the views already loaded, and their counts, stay as they are."""
+        stamp = (self.catalog.changed(), self.keywords.stamp())
+        if self._loaded is not None and not stamp[0] and stamp[1] == self._loaded[0]:
+            return
+        generation = self.catalog.generation()
+        if self._loaded is not None and generation == self.keywords.generation:
+            self._loaded = (stamp[1], self._loaded[1])
+            return
+        if generation != self.keywords.generation:
+            if self.keywords.stored_generation() != generation:
+                return  # an ingest is under way; it rebuilds the keyword index last
+            self.keywords.reload()
+            self.store.reopen()
+        self._loaded = (stamp[1], self.catalog.counts())
+
+    def counts(self) -> tuple[int, int]:
+        """Documents and chunks of the index questions are answered from (as last refreshed)."""
+        if self._loaded is None:
+            self.refresh()
+        return self._loaded[1] if self._loaded is not None else self.catalog.counts()
 
     def text(self, document_id: str) -> str | None:
         return self.catalog.text(document_id)
@@ -164,17 +205,23 @@ class Assistant:
 
     def chat(
         self, message: str, conversation_id: str | None = None, filters: Filters | None = None,
-        history: list[Turn] | None = None,
+        history: list[Turn] | None = None, owner: str = "",
     ) -> Reply:
         """One turn of a conversation: the question is made whole with the earlier turns (kept by conversation
-        id, or given as `history`), answered, and remembered."""
-        conversation_id = conversation_id or uuid.uuid4().hex
+        id, or given as `history`), answered, and remembered. A conversation belongs to the `owner` (the API key)
+        that began it: an id the server did not give that owner is not found."""
+        message = checked_question(message)  # before any work on it
         if history is None:
-            history = self.conversations.history(conversation_id) if self.conversations else []
-        resolved = resolve(message.strip(), history)
+            history = []
+            if conversation_id and self.conversations:
+                if not self.conversations.owned(conversation_id, owner):
+                    raise NotFound("no such conversation; send none to begin one")
+                history = self.conversations.history(conversation_id)
+        conversation_id = conversation_id or uuid.uuid4().hex
+        resolved = resolve(message, history)
         answer = self.ask(resolved, filters)
         if self.conversations:
-            self.conversations.add(conversation_id, Turn(message.strip(), resolved, answer.answer))
+            self.conversations.add(conversation_id, Turn(message, resolved, answer.answer), owner=owner)
         return Reply(answer, conversation_id, resolved)
 
     def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None) -> Answer:
@@ -184,11 +231,8 @@ class Assistant:
         self, question: str, filters: Filters | None = None, top_k: int | None = None, depth: int = 0
     ) -> "Traced":
         """The answer and the fused ranking it was read from; `depth` asks for a longer ranking (evaluation)."""
-        question = question.strip()
-        if not question:
-            raise InvalidRequest("the question is empty")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise InvalidRequest(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        question = checked_question(question)
+        self.index.refresh()
         top_k = top_k or self.top_k
         vector = self.index.embedder.embed_query([question])[0]
         # keyword search also looks for each acronym's long form, and back ("CBRN" finds "chemical, ...")
@@ -224,6 +268,6 @@ class Assistant:
         return list_statements(self.index, self.acronyms(), **filters)
 
     def health(self) -> dict:
-        documents, chunks = self.index.catalog.counts()
+        documents, chunks = self.index.counts()
         return {"status": "ok", "documents": documents, "chunks": chunks}
 

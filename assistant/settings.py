@@ -79,6 +79,19 @@ class Settings(BaseSettings):
     max_conversations: int = Field(
         1000, ge=1, description="Conversations kept (the least recently used are dropped)."
     )
+    max_file_mb: float = Field(
+        50, gt=0, description="Ingest: a file larger than this many MB is reported and skipped before it is read."
+    )
+    max_unpacked_mb: float = Field(
+        100, gt=0, description="Ingest: a DOCX whose parts unpack to more than this many MB is reported and skipped."
+    )
+    max_chars: int = Field(
+        5_000_000, ge=1000,
+        description="Ingest: a file whose extracted text passes this many characters is reported and skipped.",
+    )
+    max_body_kb: int = Field(
+        1024, ge=16, description="HTTP: a request body larger than this many KB is refused (413) before it is read."
+    )
     threads: int | None = Field(None, ge=1, description="Torch threads for the embedding model; empty means torch's default.")
     api_keys: str = Field(
         "", description="Comma-separated keys; when set, every endpoint but /health needs Authorization: Bearer KEY."

@@ -63,6 +63,7 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._data_version: int | None = None
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
@@ -152,6 +153,12 @@ class Catalog:
         names = ("document_id", *_STATEMENT_FIELDS, "title", "source", "document_date")
         return [dict(zip(names, row)) for row in self._db.execute(sql, args)]
 
+    def changed(self) -> bool:
+        """Has another connection (another process's ingest) committed since this was last asked? Cheap."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        changed, self._data_version = version != self._data_version, version
+        return changed
+
     def generation(self) -> str:
         """A fingerprint of the ready documents: the keyword index is rebuilt when it differs."""
         digest = hashlib.sha256()
@@ -179,23 +186,30 @@ class Catalog:
         ]
 
     def select(self, *, types=None, since: int | None = None, until: int | None = None, sources=None) -> list[str]:
-        """Ids of ready documents that pass the filters; a source matches itself or anything under it."""
-        sql, args = "SELECT id FROM documents WHERE state = 'ready'", []
-        if types:
-            sql += f" AND type IN ({','.join('?' * len(types))})"
-            args += list(types)
+        """Ids of ready documents that pass the filters; a source matches itself or anything under it.
+
+        Types and sources are matched here rather than in SQL, so that any number of them is one query (SQLite
+        limits the variables and the depth of an expression)."""
+        sql, args = "SELECT id, type, source FROM documents WHERE state = 'ready'", []
         if since is not None:
             sql += " AND date_days >= ?"
             args.append(since)
         if until is not None:
             sql += " AND date_days <= ?"
             args.append(until)
-        if sources:
-            clauses = []
-            for source in sources:
-                source = source.rstrip("/")
-                clauses.append("(source = ? OR source LIKE ? ESCAPE '\\')")
-                escaped = source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                args += [source, escaped + "/%"]
-            sql += " AND (" + " OR ".join(clauses) + ")"
-        return [row[0] for row in self._db.execute(sql, args)]
+        wanted_types = set(types or ())
+        folders = {source.rstrip("/") for source in sources or ()}
+        found = []
+        for doc_id, kind, source in self._db.execute(sql, args):
+            if wanted_types and kind not in wanted_types:
+                continue
+            if folders and not any(part in folders for part in _self_and_folders(source)):
+                continue
+            found.append(doc_id)
+        return found
+
+
+def _self_and_folders(source: str) -> list[str]:
+    """"a/b/c.md" -> ["a/b/c.md", "a/b", "a"]: the source and every folder above it."""
+    parts = source.split("/")
+    return ["/".join(parts[:n]) for n in range(len(parts), 0, -1)]

@@ -35,6 +35,20 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def stamp(self) -> int:
+        """Changes whenever a rebuild is moved into place (by this process or another): cheap to ask per question."""
+        try:
+            return os.stat(self.path / _META).st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def reload(self) -> None:
+        """Read the persisted index again (after another process rebuilt it)."""
+        if (self.path / _META).exists():
+            self._load()
+        else:
+            self.__init__(self.path)
+
     def stored_generation(self) -> str:
         meta = self.path / _META
         if not meta.exists():

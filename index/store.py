@@ -24,6 +24,7 @@ class ChromaStore:
         if path is None and host is None:
             raise ValueError("ChromaStore needs a path (embedded) or a host (server)")
         self.path, self.host, self.port, self.collection_name = path, host, port, collection
+        self._client = None
         self._collection = None
 
     @property
@@ -44,6 +45,7 @@ class ChromaStore:
                 else:
                     self.path.mkdir(parents=True, exist_ok=True)
                     client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+                self._client = client
                 self._collection = client.get_or_create_collection(
                     self.collection_name, metadata={"hnsw:space": "cosine"}, embedding_function=None
                 )
@@ -53,6 +55,13 @@ class ChromaStore:
 
     def count(self) -> int:
         return self.collection.count()
+
+    def reopen(self) -> None:
+        """Read the index afresh on next use: an embedded index keeps what it read in memory, so another process's
+        writes (an ingest while the server runs) are seen only by a new client. A Chroma server is always current."""
+        if self.host is None and self._client is not None:
+            self._client.close()  # the last client of this folder stops its in-memory view
+        self._client = self._collection = None
 
     def add(self, documents: Sequence[tuple[Document, Sequence[Chunk]]], vectors: np.ndarray) -> None:
         """Write the chunks of several documents in as few calls as Chroma allows (upsert: a rerun is harmless)."""

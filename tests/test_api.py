@@ -31,10 +31,32 @@ def test_chat_returns_the_answer_object(client, sample_index):
     assert body["citations"] and body["conversation_id"]
 
 
-def test_chat_keeps_a_given_conversation_id(client):
-    """A conversation id sent by the caller comes back unchanged."""
-    body = client.post("/chat", json={"message": "Where was the RFL course held?", "conversation_id": "c-1"}).json()
-    assert body["conversation_id"] == "c-1"
+def test_chat_keeps_a_conversation_id_the_server_gave(client):
+    """A conversation id from an earlier reply continues that conversation and comes back unchanged."""
+    first = client.post("/chat", json={"message": "Where was the RFL course held?"}).json()
+    again = client.post("/chat", json={"message": "When was it?", "conversation_id": first["conversation_id"]})
+    assert again.status_code == 200 and again.json()["conversation_id"] == first["conversation_id"]
+    assert len(first["conversation_id"]) == 32  # a random uuid4: not guessable
+
+
+def test_a_conversation_id_the_server_never_gave_is_404(client):
+    """A client-chosen id does not create a guessable conversation: it is not found."""
+    assert_error(client.post("/chat", json={"message": "Where was the RFL course held?", "conversation_id": "c-1"}),
+                 404, "not_found")
+
+
+def test_conversations_belong_to_the_key_that_began_them(assistant):
+    """Another key sending a conversation's id gets 404; its own key continues it."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    one, two = {"Authorization": "Bearer k-one"}, {"Authorization": "Bearer k-two"}
+    with TestClient(create_app(assistant=assistant, api_keys=["k-one", "k-two"])) as keyed:
+        first = keyed.post("/chat", json={"message": "Where was the RFL course held?"}, headers=one).json()
+        follow = {"message": "And what about rehabilitation?", "conversation_id": first["conversation_id"]}
+        assert_error(keyed.post("/chat", json=follow, headers=two), 404, "not_found")
+        assert keyed.post("/chat", json=follow, headers=one).status_code == 200
 
 
 def test_chat_applies_filters(client):
@@ -64,10 +86,77 @@ def test_malformed_json_is_a_json_error(client):
     assert_error(response, 422, "invalid_request")
 
 
-def test_bad_date_filter_is_400(client):
-    """A date filter that is not a date is the caller's mistake: 400."""
+def test_bad_date_filter_is_refused_by_the_schema(client):
+    """A date filter that is not YYYY, YYYY-MM or YYYY-MM-DD is refused as the schema says: 422."""
     response = client.post("/chat", json={"message": "Where was the RFL course held?", "filters": {"since": "soon"}})
-    assert_error(response, 400, "invalid_request")
+    assert_error(response, 422, "invalid_request")
+
+
+def test_whatever_the_schema_allows_is_served(client):
+    """Inputs the schema allows are answered, not refused: a day past the month's end, a tool message."""
+    ask = {"message": "Where was the RFL course held?", "filters": {"since": "2025-02-31", "until": "2026"}}
+    assert client.post("/chat", json=ask).status_code == 200
+    messages = [{"role": "tool", "content": "x"}, {"role": "user", "content": [{"type": "text", "text": "Where?"}]}]
+    assert client.post("/v1/chat/completions", json={"messages": messages}).status_code == 200
+    assert client.get("/statements", params={"kind": "planned", "since": "2025-04-31"}).status_code == 200
+    schema = client.get("/openapi.json").json()
+    kinds = next(p for p in schema["paths"]["/statements"]["get"]["parameters"] if p["name"] == "kind")
+    assert "" not in kinds["schema"]["anyOf"][0]["items"]["enum"]
+    assert_error(client.get("/statements", params={"kind": ""}), 422, "invalid_request")
+    assert_error(client.post("/v1/chat/completions", json={"messages": [{"role": "tool", "content": "x"}]}),
+                 422, "invalid_request")
+
+
+def test_filters_with_many_values_are_served_or_refused_never_500(client):
+    """100 sources or types are served; more are refused by the schema (422); neither reaches SQLite as a 500."""
+    many = [f"documents/x{i}.md" for i in range(100)]
+    ask = {"message": "Where was the RFL course held?", "filters": {"source": many + ["documents"], "type": many}}
+    assert client.post("/chat", json=ask).status_code == 422
+    ask["filters"] = {"source": many[:99] + ["documents"], "type": many[:99] + ["news"]}
+    assert client.post("/chat", json=ask).status_code == 200
+
+
+def test_selecting_thousands_of_sources_and_types_is_one_query(sample_index):
+    """The catalog selects by any number of sources and types (SQLite's expression depth and variable limits)."""
+    many = [f"documents/x{i}" for i in range(5000)]
+    every = sample_index.catalog.select(sources=many + ["documents"], types=many + ["news", "meeting-notes"])
+    assert every and set(every) <= {d["id"] for d in sample_index.catalog.documents()}
+    assert sample_index.catalog.select(sources=many) == []
+
+
+def test_405_names_the_allowed_methods(client):
+    """A wrong method is 405 with the Allow header."""
+    response = client.get("/chat")
+    assert_error(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == "POST"
+
+
+def test_streaming_is_declared_in_the_openapi_document(client):
+    """/chat and /v1/chat/completions declare text/event-stream replies."""
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/chat", "/v1/chat/completions"):
+        assert "text/event-stream" in paths[path]["post"]["responses"]["200"]["content"]
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(client):
+    """A body over ASSISTANT_MAX_BODY_KB is refused, by its length or, chunked, as it arrives."""
+    big = json.dumps({"message": "x" * (2 * 1024 * 1024)})
+    assert_error(client.post("/chat", content=big, headers={"Content-Type": "application/json"}), 413, "too_large")
+    chunked = client.post("/chat", content=iter([big[:1000].encode(), big[1000:].encode()]),
+                          headers={"Content-Type": "application/json"})
+    assert_error(chunked, 413, "too_large")
+
+
+def test_long_questions_are_refused_before_follow_ups_are_resolved(client):
+    """/v1 checks the question's length before reading the earlier messages: a hostile history costs nothing."""
+    import time
+
+    hostile = "about " + " " * 2400 + "?x"
+    messages = [{"role": "user", "content": "What did the IRCS say about CBRN readiness?"},
+                {"role": "assistant", "content": "..."}] * 20 + [{"role": "user", "content": hostile}]
+    started = time.perf_counter()
+    response = client.post("/v1/chat/completions", json={"messages": messages})
+    assert response.status_code == 422 and time.perf_counter() - started < 1
 
 
 def test_unknown_path_and_method_use_the_error_shape(client):
@@ -103,7 +192,9 @@ def test_chat_streams_server_sent_events_text_then_citations_then_done(client, s
 
 def test_streaming_errors_are_json_before_any_event(client):
     response = client.post("/chat", json={"message": "   ", "stream": True})
-    assert_error(response, 400, "invalid_request")
+    assert_error(response, 422, "invalid_request")
+    response = client.post("/chat", json={"message": "Where?", "stream": True, "filters": {"since": "2025-13"}})
+    assert_error(response, 422, "invalid_request")
 
 
 def test_page_is_served(client):
