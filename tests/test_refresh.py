@@ -1,0 +1,51 @@
+"""A running server answers from the index it reports: after another process ingests into its data directory,
+its counts and its answers both follow (before the fix, /health changed at once while no new document was found
+until a restart)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from .servers import running_server
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST = "# Warehouse\n\nThe Kerman warehouse stores blankets for the winter response.\n"
+SECOND = ("# Boats\n\nThe Bushehr branch bought four rescue boats for flood response in the Persian Gulf ports in "
+          "May 2025.\n")
+
+
+def ingest(folder: Path, env: dict) -> None:
+    result = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--json"], env=env,
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_server_answers_from_a_new_ingest_without_a_restart(tmp_path):
+    """After an ingest by another process, /health counts it and the next question is answered from it."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "warehouse.md").write_text(FIRST, encoding="utf-8")
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_DOCUMENTS_DIR": str(folder),
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    ingest(folder, env)
+    question = {"message": "How many rescue boats did the Bushehr branch buy?"}
+    with running_server(env) as base:
+        assert httpx.get(base + "/health").json()["documents"] == 1
+        before = httpx.post(base + "/chat", json=question, timeout=60).json()
+        assert not any(c["source"].endswith("boats.md") for c in before["citations"])
+
+        (folder / "boats.md").write_text(SECOND, encoding="utf-8")
+        ingest(folder, env)
+        deadline = time.monotonic() + 15  # an idle server notices within a few seconds
+        while httpx.get(base + "/health").json()["documents"] != 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert httpx.get(base + "/health").json() == {"status": "ok", "documents": 2, "chunks": 2}
+        after = httpx.post(base + "/chat", json=question, timeout=60).json()
+        assert not after["refused"] and any(c["source"].endswith("boats.md") for c in after["citations"])
+        assert "four" in after["answer"]
