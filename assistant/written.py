@@ -20,6 +20,7 @@ import numpy as np
 
 from index.document import Hit
 from index.embed import Embedder
+from index.instructions import INSTRUCTION_LIKE
 from index.terms import stem, terms
 
 from .answer import Answer
@@ -34,15 +35,6 @@ SYSTEM = (
     "question, say: The documents do not say."
 )
 
-# Text addressed to an assistant rather than to the document's readers.
-INSTRUCTION_LIKE = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b.{0,40}?\b(?:instructions?|prompts?|rules|directions|above|previous)\b"
-    r"|\b(?:system|developer) (?:prompt|message|notice|instruction)s?\b"
-    r"|\byou are (?:now )?(?:an? )?(?:ai|assistant|chatbot|language model|llm)\b"
-    r"|\b(?:ai|assistant|chatbot|language model|llm)s?\b.{0,30}?\b(?:must|should|shall) (?:always|now|only|reply|answer|say)\b"
-    r"|\b(?:reply|respond|answer)\s+(?:only\s+with|with\s+(?:only|exactly|the\s+(?:words?|text|phrase)))\b",
-    re.I,
-)
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CLAIM_TERMS = 2  # a sentence with fewer content words makes no claim ("Sure.", "Here is what they say:")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from .instructions import instruction_spans, within
+
 GLOSSARY = "glossary.yaml"  # in a documents folder: read as the glossary, never ingested as a document
 _SKIPPABLE = {"and", "of", "the", "for", "in", "on", "to", "&"}
 _PAREN = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
@@ -20,11 +22,12 @@ _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 
 def pairs(text: str) -> dict[str, str]:
-    """Acronym -> long form, as the text spells them out."""
+    """Acronym -> long form, as the text spells them out (not in a sentence addressed to an assistant)."""
     found: dict[str, str] = {}
+    withheld = instruction_spans(text)
     for match in _PAREN.finditer(text):
         acronym = match.group(1)
-        if sum(c.isupper() for c in acronym) < 2:
+        if sum(c.isupper() for c in acronym) < 2 or within(withheld, match.start(), match.end()):
             continue
         long_form = _long_form(text[max(0, match.start() - 200):match.start()], acronym)
         if long_form and acronym not in found:
@@ -33,8 +36,12 @@ def pairs(text: str) -> dict[str, str]:
 
 
 def spelled_out(text: str, acronym: str) -> tuple[int, int, str] | None:
-    """Where a text first spells an acronym out: offsets of "long form (ACRONYM)" and the long form."""
+    """Where a text first spells an acronym out: offsets of "long form (ACRONYM)" and the long form (never in a
+    sentence addressed to an assistant, which is not quoted)."""
+    withheld = instruction_spans(text)
     for match in re.finditer(rf"\(({re.escape(acronym)})\)", text):
+        if within(withheld, match.start(), match.end()):
+            continue
         before = text[max(0, match.start() - 200):match.start()]
         long_form = _long_form(before, acronym)
         if long_form:

@@ -10,6 +10,7 @@ import re
 from typing import Protocol
 
 from .document import Chunk, Document, chunk_id
+from .instructions import is_instruction
 from .sentences import heading_text, units
 
 
@@ -60,7 +61,8 @@ def chunk(document: Document, counter: TokenCounter, max_tokens: int) -> list[Ch
                 text=body,
                 start=start,
                 end=end,
-                sentences=tuple((s, e) for s, e, h in current if not h),
+                # quotable sentences: a sentence addressed to an assistant stays in the text, never in a quote
+                sentences=tuple((s, e) for s, e, h in current if not h and not is_instruction(text[s:e])),
                 section=current_section,
             )
         )

@@ -21,9 +21,10 @@ from dataclasses import asdict, dataclass
 from .attribute import Person, people, speaker
 from .dates import MONTHS, span
 from .document import Document
+from .instructions import is_instruction
 from .sentences import heading_text, units
 
-VERSION = 2  # raise when the finder changes: the next ingest finds the statements of every document again
+VERSION = 4  # raise when the finder changes: the next ingest finds the statements of every document again
 KINDS = ("agreed", "proposed", "requested", "planned", "reported")
 NEGATED = re.compile(r"\bno (?:\w+ )?(?:or \w+ )?(?:agreement|decision)s?\b|\bnot (?:agreed|decided|signed)\b", re.I)
 _KIND_PATTERNS = [
@@ -78,6 +79,8 @@ def extract(document: Document) -> list[Statement]:
             section = heading_text(text[start:end])
             continue
         sentence = text[start:end]
+        if is_instruction(sentence):  # addressed to an assistant: never a statement, never quoted
+            continue
         who = speaker(text, start, end, known)
         kind = kind_of(sentence, who is not None, section)
         if kind is None:

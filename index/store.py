@@ -15,6 +15,7 @@ import numpy as np
 from .dates import to_days
 from .document import Chunk, Document, Hit
 from .errors import IndexUnavailable
+from .instructions import is_instruction
 
 
 class ChromaStore:
@@ -130,10 +131,14 @@ def _metadata(document: Document, c: Chunk) -> dict:
 
 
 def _hit(cid: str, text: str, meta: dict) -> Hit:
+    start = int(meta["start"])
+    # chunking leaves instructions to an assistant out of the quotable sentences; an index chunked before it did
+    # is held to the same rule here
+    sentences = tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))
+                      if not is_instruction(text[s[0] - start:s[1] - start]))
     chunk = Chunk(
         id=cid, document_id=meta["doc_id"], position=int(meta["position"]), text=text,
-        start=int(meta["start"]), end=int(meta["end"]),
-        sentences=tuple(tuple(s) for s in json.loads(meta.get("sentences", "[]"))), section=meta.get("section", ""),
+        start=start, end=int(meta["end"]), sentences=sentences, section=meta.get("section", ""),
     )
     return Hit(chunk=chunk, title=meta.get("title", ""), source=meta.get("source", ""), type=meta.get("type", ""),
                date=meta.get("date"))

@@ -66,7 +66,7 @@ def test_statements_endpoint(client):
     items = response.json()["statements"]
     assert len(items) == 1 and "trilateral meeting" in items[0]["text"] and items[0]["speaker"] == "Vincent Cassard"
     bad = client.get("/statements", params={"kind": "promised"})
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_request"
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_request"  # the schema lists the kinds
 
 
 def test_statements_command(tmp_path, sample_settings):
