@@ -39,7 +39,12 @@ log = logging.getLogger("assistant.api")
 STATIC = Path(__file__).parent / "static"
 _ERRORS = {"model": ErrorOut}
 REFRESH_SECONDS = 2.0  # how often an idle server looks for another process's ingest
-_SSE = {"text/event-stream": {"schema": {"type": "string", "description": "server-sent events"}}}
+
+def _sse(events: list[str], data: str) -> dict:
+    """The OpenAPI declaration of a text/event-stream reply: the schema of each event."""
+    return {"text/event-stream": {"schema": {
+        "type": "object", "required": ["data"], "description": data,
+        "properties": {"event": {"type": "string", "enum": events}, "data": {"type": "string"}}}}}
 
 
 def _assistant(request: Request) -> Assistant:
@@ -89,7 +94,9 @@ def create_app(
         return request.app.state.assistant.health()
 
     @app.post("/chat", response_model=AnswerOut, responses={
-        200: {"content": _SSE}, 400: _ERRORS, 401: _ERRORS, 404: _ERRORS, 413: _ERRORS, 422: _ERRORS})
+        200: {"content": _sse(["delta", "citations", "done"], "JSON: {text}, then {citations, refused}, then the "
+                              "whole Answer object with conversation_id")},
+        400: _ERRORS, 401: _ERRORS, 404: _ERRORS, 413: _ERRORS, 422: _ERRORS})
     def create_chat_answer(body: ChatRequest, request: Request, assistant: AssistantDep):
         """The Answer object; with `"stream": true` or `Accept: text/event-stream`, server-sent events:
         `delta` events with the answer text as it is written, then `citations`, then `done` with the whole object.
@@ -126,7 +133,8 @@ def create_app(
         return openai_compat.models()
 
     @app.post("/v1/chat/completions", responses={
-        200: {"content": _SSE}, 400: _ERRORS, 401: _ERRORS, 413: _ERRORS, 422: _ERRORS})
+        200: {"content": _sse(["message"], "a chat.completion.chunk as JSON, then [DONE]")},
+        400: _ERRORS, 401: _ERRORS, 413: _ERRORS, 422: _ERRORS})
     def create_chat_completion(body: CompletionRequest, request: Request, assistant: AssistantDep):
         """OpenAI-compatible: the last user message is the question, earlier messages the conversation."""
         question, history = openai_compat.question_and_history(body.messages)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 from typing import Annotated, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from assistant.answer import Citation
 from assistant.service import MAX_QUESTION_CHARS
@@ -54,7 +54,7 @@ class ChatRequest(BaseModel):
         None, max_length=200, description="the id of an earlier reply to this key; an unknown one is 404"
     )
     filters: ChatFilters | None = None
-    stream: bool = False
+    stream: StrictBool = False
 
 
 class TextPart(BaseModel):
@@ -91,7 +91,7 @@ class CompletionRequest(BaseModel):
 
     model: str | None = None
     messages: list[CompletionMessage] = Field(..., min_length=1, max_length=MAX_MESSAGES)
-    stream: bool = False
+    stream: StrictBool = False
 
     @model_validator(mode="after")
     def _has_a_user_message(self):
