@@ -38,8 +38,9 @@ def pairs(text: str) -> dict[str, str]:
 def spelled_out(text: str, acronym: str) -> tuple[int, int, str] | None:
     """Where a text first spells an acronym out: offsets of "long form (ACRONYM)" and the long form (never in a
     sentence addressed to an assistant, which is not quoted)."""
-    withheld = instruction_spans(text)
+    withheld = None  # read only for a text that spells it out: most texts are passed over on the first search
     for match in re.finditer(rf"\(({re.escape(acronym)})\)", text):
+        withheld = instruction_spans(text) if withheld is None else withheld
         if within(withheld, match.start(), match.end()):
             continue
         before = text[max(0, match.start() - 200):match.start()]
