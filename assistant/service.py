@@ -91,10 +91,12 @@ class Index:
         )
 
     def ingest(self, paths, progress: Progress | None = None) -> IngestReport:
-        return ingest(
+        report = ingest(
             paths, catalog=self.catalog, store=self.store, keywords=self.keywords, embedder=self.embedder,
             counter=self.counter, max_tokens=self.max_tokens, progress=progress, limits=self.limits,
         )
+        self.refresh()  # what questions are answered from, and counted, is now this
+        return report
 
     def refresh(self) -> None:
         """Answer from the index the catalog describes: when another process (an ingest) has finished changing it,
@@ -104,9 +106,6 @@ class Index:
         if self._loaded is not None and not stamp[0] and stamp[1] == self._loaded[0]:
             return
         generation = self.catalog.generation()
-        if self._loaded is not None and generation == self.keywords.generation:
-            self._loaded = (stamp[1], self._loaded[1])
-            return
         if generation != self.keywords.generation:
             if self.keywords.stored_generation() != generation:
                 return  # an ingest is under way; it rebuilds the keyword index last

@@ -91,3 +91,23 @@ def test_health_is_not_starved_by_hostile_questions(tmp_path):
                 worker.join()
     assert statuses and set(statuses) == {200}
     assert statistics.quantiles(timings, n=20)[18] < 0.5
+
+
+def test_counts_follow_an_ingest_in_the_same_process(embedder, tmp_path):
+    """An ingest through the assistant's own index (the evaluation runner does this) moves its counts too."""
+    from assistant.service import Assistant, Index
+    from assistant.settings import Settings
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "warehouse.md").write_text(FIRST, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", documents_dir=folder)
+    index = Index.open(settings)
+    index.embedder = embedder
+    index.ingest([folder])
+    assistant = Assistant.from_settings(settings, index)
+    assert assistant.health()["documents"] == 1
+    (folder / "boats.md").write_text(SECOND, encoding="utf-8")
+    index.ingest([folder])
+    assert assistant.health() == {"status": "ok", "documents": 2, "chunks": 2}
+    assert any(c.source.endswith("boats.md") for c in assistant.ask("How many rescue boats did Bushehr buy?").citations)
