@@ -32,13 +32,14 @@ from .schemas import (
     CompletionRequest,
     ErrorOut,
     Health,
-    _clamp_day,
+    clamp_day,
 )
 
 log = logging.getLogger("assistant.api")
 STATIC = Path(__file__).parent / "static"
 _ERRORS = {"model": ErrorOut}
 REFRESH_SECONDS = 2.0  # how often an idle server looks for another process's ingest
+
 
 def _sse(events: list[str], data: str) -> dict:
     """The OpenAPI declaration of a text/event-stream reply: the schema of each event."""
@@ -125,7 +126,7 @@ def create_app(
         near-duplicates collapsed, each with its citation."""
         with request.app.state.lock:
             items = assistant.statements(kind=kind, organisation=organisation, topic=topic or None,
-                                         since=_clamp_day(since), until=_clamp_day(until))
+                                         since=clamp_day(since), until=clamp_day(until))
         return {"statements": items}
 
     @app.get("/v1/models", responses={401: _ERRORS})

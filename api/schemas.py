@@ -22,7 +22,7 @@ DATE_PATTERN = r"^[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 QUESTION_PATTERN = r"\S"  # not only white space
 
 
-def _clamp_day(value: str | None) -> str | None:
+def clamp_day(value: str | None) -> str | None:
     if value is None or len(value) < 10:
         return value
     year, month, day = int(value[:4]), int(value[5:7]), int(value[8:10])
@@ -30,7 +30,7 @@ def _clamp_day(value: str | None) -> str | None:
 
 
 DateBound = Annotated[
-    str, Field(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive"), AfterValidator(_clamp_day)
+    str, Field(pattern=DATE_PATTERN, description="YYYY, YYYY-MM or YYYY-MM-DD, inclusive"), AfterValidator(clamp_day)
 ]
 Value = Annotated[str, Field(min_length=1, max_length=MAX_VALUE_CHARS)]
 Values = Union[Value, Annotated[list[Value], Field(max_length=MAX_FILTER_VALUES)]]
