@@ -3,15 +3,18 @@
 It writes no claim of its own. Each answer sentence is a sentence of a document, cited with `[n]`; when a
 sentence reports someone's words through "she" or a surname, the document's introduction of that person is quoted
 and cited too, so the answer says who said it. It refuses when the best sentences do not cover the question's
-informative terms, or lack the kind of answer asked for (a number, a date, a person, a place).
+informative terms, lack the kind of answer asked for (a number, a date, a person, a place), or are about another
+organisation, person, place or year than the question names: that decision is the `Judge`'s. A who / when / where
+/ how-many answer begins with the answering span cut from its quote (`span.lead`).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -23,8 +26,11 @@ from index.statements import NEGATED
 from index.terms import terms
 
 from .answer import Answer, Citation
+from .entities import context_words, is_organisation, matches, organisations
+from .judge import Decision, Judge, Support
 from .question import Question, analyze, has_answer_type
-from .refusal import Refusal, ThresholdRefusal
+from .refusal import ThresholdRefusal
+from .span import lead
 
 _AGREED = re.compile(r"\b(?:agreed|agreement|signed|decided|decision|approved|memorandum|committed)\b", re.I)
 _MISSING = {
@@ -41,6 +47,10 @@ class Documents(Protocol):
     def text(self, document_id: str) -> str | None: ...
 
     def chunk_at(self, document_id: str, offset: int) -> str | None: ...
+
+    def about(self, document_id: str) -> str:
+        """What names the document as a whole: its title and participants."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,7 @@ class Scored:
     typed: bool
     score: float
     terms: frozenset[str]  # stemmed, as the keyword index sees them
+    context: frozenset[str] = frozenset()  # words of the sentence, its paragraph and its document's title and people
 
 
 class ExtractiveAnswerer:
@@ -75,22 +86,26 @@ class ExtractiveAnswerer:
         embedder: Embedder,
         keywords: KeywordIndex,
         documents: Documents,
-        refusal: Refusal | None = None,
+        judge: Judge | None = None,
+        aliases: Callable[[], dict[str, str]] = dict,
         max_sentences: int = 3,
         cache_size: int = 4096,
     ) -> None:
         self.embedder, self.keywords, self.documents = embedder, keywords, documents
-        self.refusal = refusal or ThresholdRefusal()
+        self.judge = judge or Judge(ThresholdRefusal())
+        self.aliases = aliases  # acronym -> long form, so that "ICRC" and its long form are one name
         self.max_sentences = max_sentences
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
+        self._lock = threading.Lock()
 
     def answer(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> Answer:
         return self.assess(question, hits, vector).answer
 
     def assess(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> "Assessment":
         """The answer, and the signals the decision to answer or refuse was taken on."""
-        q = analyze(question)
+        aliases = self.aliases()
+        q = analyze(question, aliases)
         candidates = [
             Candidate(hit, s, e, hit.chunk.text[s - hit.chunk.start:e - hit.chunk.start], rank)
             for rank, hit in enumerate(hits)
@@ -98,24 +113,24 @@ class ExtractiveAnswerer:
         ]
         if not candidates:
             return Assessment(Answer("The documents do not say: nothing in the index matches this question.", True, []), {})
-        weights = self._weights(q)
-        scored, vectors = self._score(q, weights, candidates, vector)
-        picked = self._pick(scored, vectors)
-        signals = self._signals(q, weights, picked)
-        reason = self._refusal(q, signals)
-        if reason is not None:
-            answer = self._refuse(reason, q, picked or sorted(scored, key=lambda s: -s.score)[:2])
+        scored, vectors = self._score(q, self._weights(q), candidates, vector)
+        # a sentence about what the question names goes before one about something else, which is kept aside
+        elsewhere = self._about_names(q, scored, aliases) if q.names else None
+        picked = self._pick(q, scored, vectors)
+        decision = self.judge.decide(q, [self._support(p, aliases) for p in picked], [s.similarity for s in scored])
+        if decision.refuse:
+            closest = picked or sorted(scored, key=lambda s: -s.score)[:2]
+            answer = self._refuse(decision, q, closest, aliases, elsewhere)
         else:
-            answer = self._compose(q, picked)
-        return Assessment(answer, signals)
+            answer = self._compose(q, picked, aliases)
+        return Assessment(answer, decision.signals)
 
     # --- scoring -------------------------------------------------------------------------------------------
 
     def _weights(self, q: Question) -> dict[str, float]:
-        """Inverse document frequency of each question term; a term found nowhere in the corpus counts 1.5 times."""
-        return {
-            s: self.keywords.idf(s) * (1.5 if self.keywords.document_frequency(s) == 0 else 1.0) for _, s in q.terms
-        }
+        """What each question term weighs in ranking sentences: its inverse document frequency in the corpus. (Whether
+        a term the support lacks means the documents do not answer is the judge's to say, by the language.)"""
+        return {s: self.keywords.idf(s) for _, s in q.terms}
 
     def _score(self, q: Question, weights: dict[str, float], candidates: list[Candidate], vector: np.ndarray):
         vectors = self._sentence_vectors(candidates)
@@ -131,7 +146,8 @@ class ExtractiveAnswerer:
             names = set(re.findall(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b", candidate.text)) | {
                 name for name in surnames.get(candidate.hit.chunk.document_id, ()) if name in candidate.text}
             typed = has_answer_type(q.kind, candidate.text, names)
-            score = float(sim) + 0.5 * coverage + (0.1 if typed and q.kind != "other" else 0.0) - 0.01 * candidate.rank
+            # a when / where / who / how-many question is answered by a sentence holding a date, place, name or number
+            score = float(sim) + 0.5 * coverage + (0.25 if typed and q.kind != "other" else 0.0) - 0.01 * candidate.rank
             scored.append(Scored(candidate, float(sim), coverage, typed, score, present))
         return scored, vectors
 
@@ -140,25 +156,57 @@ class ExtractiveAnswerer:
         by_chunk: dict[str, list[Candidate]] = {}
         for c in candidates:
             by_chunk.setdefault(c.hit.chunk.id, []).append(c)
-        missing = [cid for cid in by_chunk if cid not in self._cache]
+        with self._lock:
+            found = {cid: self._cache[cid] for cid in by_chunk if cid in self._cache}
+        missing = [cid for cid in by_chunk if cid not in found]
         if missing:
-            texts = [c.text for cid in missing for c in by_chunk[cid]]
-            embedded = self.embedder.embed(texts)
+            embedded = self.embedder.embed([c.text for cid in missing for c in by_chunk[cid]])
             offset = 0
             for cid in missing:
-                n = len(by_chunk[cid])
-                self._cache[cid] = embedded[offset:offset + n]
-                offset += n
-        for cid in by_chunk:
-            self._cache.move_to_end(cid)
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return np.vstack([self._cache[cid] for cid in by_chunk])
+                found[cid] = embedded[offset:offset + len(by_chunk[cid])]
+                offset += len(by_chunk[cid])
+        with self._lock:
+            for cid in by_chunk:
+                self._cache[cid] = found[cid]
+                self._cache.move_to_end(cid)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return np.vstack([found[cid] for cid in by_chunk])
 
-    def _pick(self, scored: list[Scored], vectors: np.ndarray) -> list[Scored]:
-        """The best sentence, then others nearly as good that do not repeat what is already picked, until one holds
-        less than half the best one's share of the question's terms (closeness of meaning alone is not enough: for a model
-        that does not know the question's language, every sentence of that language looks alike)."""
+    def _about_names(self, q: Question, scored: list[Scored], aliases: dict[str, str]) -> Scored | None:
+        """Ranks the sentences about every name of the question (by their own words, paragraph or document) above
+        those about something else, when any is; returns the best of the others when it ranked first and holds the
+        kind of answer asked for (the fact is there, but of someone else)."""
+        for s in scored:
+            s.context = self._context(s.candidate, aliases)
+        consistent = [all(matches(n, s.context, s.candidate.hit.date) for n in q.names) for s in scored]
+        if not any(consistent) or all(consistent):
+            return None
+        best = max(range(len(scored)), key=lambda i: scored[i].score)
+        for s, ok in zip(scored, consistent):
+            if not ok:
+                s.score -= 1.0
+        return scored[best] if not consistent[best] and scored[best].typed else None
+
+    def _context(self, c: Candidate, aliases: dict[str, str]) -> frozenset[str]:
+        """Words of the sentence, its paragraph and section, and its document's title and participants."""
+        chunk = c.hit.chunk
+        text, at = chunk.text, c.start - chunk.start
+        first = text.rfind("\n\n", 0, at) + 1
+        last = text.find("\n\n", at)
+        paragraph = text[first:last if last >= 0 else len(text)]
+        return context_words(" ".join((paragraph, chunk.section, self.documents.about(chunk.document_id))), aliases)
+
+    def _support(self, p: Scored, aliases: dict[str, str]) -> Support:
+        context = p.context or self._context(p.candidate, aliases)
+        return Support(p.candidate.text, p.similarity, p.typed, context, p.candidate.hit.date)
+
+    def _pick(self, q: Question, scored: list[Scored], vectors: np.ndarray) -> list[Scored]:
+        """The best sentence, then others nearly as good that do not repeat what is already picked and hold a word of
+        the question that the picked ones lack, until one holds less than half the best one's share of the question's
+        terms (closeness of meaning alone is not enough: for a model that does not know the question's language,
+        every sentence of that language looks alike). A sentence that adds nothing the question asks about is a
+        citation the reader checks for nothing."""
         order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
         picked: list[int] = []
         best = scored[order[0]].score
@@ -169,84 +217,116 @@ class ExtractiveAnswerer:
                 break
             if any(_same_statement(scored[i], scored[j], float(vectors[i] @ vectors[j])) for j in picked):
                 continue  # the same statement in another document (the notes restate the news)
+            if picked and not (scored[i].terms & q.stems) - set().union(*(scored[j].terms for j in picked)):
+                continue
             picked.append(i)
         return [scored[i] for i in picked]
 
-    # --- deciding ------------------------------------------------------------------------------------------
-
-    def _signals(self, q: Question, weights: dict[str, float], picked: list[Scored]) -> dict[str, float]:
-        """What the decision to refuse looks at, each a number (the evaluation records them per question)."""
-        support = frozenset().union(*(p.terms for p in picked))
-        total = sum(weights.values())
-        unknown = sum(w for s, w in weights.items() if self.keywords.document_frequency(s) == 0)
-        return {
-            "similarity": max((p.similarity for p in picked), default=0.0),
-            "coverage": _coverage(weights, support),
-            "best_coverage": max((p.coverage for p in picked), default=0.0),
-            "unknown": unknown / total if total else 0.0,
-            "focus_missing": float(bool(q.focus and q.focus not in support)),
-            "type_missing": float(q.kind in _MISSING and not any(p.typed for p in picked)),
-        }
-
-    def _refusal(self, q: Question, signals: dict[str, float]) -> str | None:
-        """What the documents fail to do, when the signals say to refuse."""
-        if not self.refusal.refuse(signals):
-            return None
-        return _MISSING[q.kind] if signals["type_missing"] else "answer this"
-
-    def _missing_terms(self, q: Question, shown: list[Scored]) -> list[str]:
-        support = frozenset().union(*(p.terms for p in shown))
-        return [word for word, s in q.terms if s not in support and self.keywords.document_frequency(s) == 0]
-
     # --- writing -------------------------------------------------------------------------------------------
 
-    def _refuse(self, reason: str, q: Question, closest: list[Scored]) -> Answer:
+    def _refuse(self, decision: Decision, q: Question, closest: list[Scored], aliases: dict[str, str],
+                elsewhere: Scored | None = None) -> Answer:
         citations = Citations()
-        text = f"The documents do not {reason}."
-        missing = self._missing_terms(q, closest)
-        if missing:
-            text += " They do not mention " + _join([f"“{w}”" for w in missing], "or") + "."
         closest = [c for c in closest if c.similarity > 0]
+        about_other = elsewhere or (closest[0] if decision.unmatched and closest else None)
+        other = _other_organisation(q, about_other, aliases) if about_other else None
+        asked = tuple(n for n in decision.unmatched or (n.text for n in q.names) if is_organisation(n, aliases))
+        if other and asked:  # the fact is there, but of another organisation: say whose, and cite it
+            c = about_other.candidate
+            marker = citations.add(c.hit, c.text, about_other.similarity)
+            return Answer(f"The documents report this for {other}, not for {_join(list(asked), 'or')}: "
+                          f"“{c.text}” [{marker}]", True, citations.list())
+        if decision.unmatched:
+            text = f"The documents do not say this of {_join(list(decision.unmatched), 'or')}."
+        else:
+            text = f"The documents do not {_reason(q, decision)}."
+        if decision.missing:
+            text += " They do not mention " + _join([f"“{w}”" for w in decision.missing], "or") + "."
         if closest:
             markers = [citations.add(c.candidate.hit, c.candidate.text, c.similarity) for c in closest]
             text += " Closest passages: " + ", ".join(f"[{m}]" for m in markers) + "."
         return Answer(text, True, citations.list())
 
-    def _compose(self, q: Question, picked: list[Scored]) -> Answer:
+    def _compose(self, q: Question, picked: list[Scored], aliases: dict[str, str]) -> Answer:
         citations = Citations()
-        parts = []
+        parts, direct = [], None
         caveat = no_agreement(q, [p.candidate.text for p in picked])
         if caveat:
             parts.append(caveat)
         for p in picked:
             c = p.candidate
-            prefix = self._attribution(c, citations, p.similarity)
+            who = self._attribution(c, citations, p.similarity)
             marker = citations.add(c.hit, c.text, p.similarity)
-            parts.append(f"{prefix}“{c.text}” [{marker}]" if prefix else f"{c.text} [{marker}]")
+            if direct is None and q.kind in _MISSING:  # the answering span, from this quote or its speaker's
+                sources = [(c.text, marker)] + ([(who.intro, who.intro_marker)] if who.intro_marker else [])
+                for quote, quoted_as in sources:
+                    found = lead(q, quote, who.name, aliases)
+                    if found and who.intro_span and who.name and found != who.name and who.name.endswith(found):
+                        # a surname alone: the full name, from the introduction, cited
+                        found, quoted_as = who.name, self._cite_span(c, citations, p.similarity, *who.intro_span)
+                    if found:
+                        direct = f"{found[:1].upper()}{found[1:]} [{quoted_as}]."
+                        break
+            parts.append(f"{who.prefix}“{c.text}” [{marker}]" if who.prefix else f"{c.text} [{marker}]")
+        if direct:
+            parts.insert(0, direct)
         return Answer(" ".join(parts), False, citations.list())
 
-    def _attribution(self, c: Candidate, citations: "Citations", similarity: float) -> str:
-        """'Full Name, the role [n]: ' when the sentence reports words of a person introduced elsewhere."""
+    def _attribution(self, c: Candidate, citations: "Citations", similarity: float) -> "Attribution":
+        """Who said the sentence; when the document introduced that person elsewhere, the introduction is quoted
+        and cited first ('Full Name, the role [n]: ')."""
         text = self.documents.text(c.hit.chunk.document_id)
-        if not text:
-            return ""
-        who = speaker(text, c.start, c.end, people(text))
-        if who is None or who.person.full_name in c.text:
-            return ""
-        if who.person.intro and not (c.start <= who.person.intro[0] < c.end):
-            s, e = who.person.intro
-            chunk_id = self.documents.chunk_at(c.hit.chunk.document_id, s) or ""
-            marker = citations.add(c.hit, text[s:e], similarity, chunk_id)
-            return f"{text[s:e]} [{marker}]: "
-        return "" if who.named_in_sentence else f"{who.person.full_name}: "
+        who = speaker(text, c.start, c.end, people(text)) if text else None
+        if who is None:
+            return Attribution()
+        name, intro = who.person.full_name, who.person.intro
+        elsewhere = intro is not None and not (c.start <= intro[0] < c.end)
+        if name in c.text or (who.named_in_sentence and not elsewhere):
+            return Attribution(name=name)
+        if elsewhere and not who.named_in_sentence:
+            marker = self._cite_span(c, citations, similarity, *intro)
+            return Attribution(f"{text[intro[0]:intro[1]]} [{marker}]: ", name, text[intro[0]:intro[1]], marker)
+        if elsewhere:  # "Solberg (GESA) asked ...": the full name is in the introduction, cited only if it leads
+            return Attribution(name=name, intro=text[intro[0]:intro[1]], intro_span=intro)
+        return Attribution("" if who.named_in_sentence else f"{name}: ", name)
+
+    def _cite_span(self, c: Candidate, citations: "Citations", similarity: float, start: int, end: int) -> int:
+        text = self.documents.text(c.hit.chunk.document_id) or ""
+        chunk_id = self.documents.chunk_at(c.hit.chunk.document_id, start) or ""
+        return citations.add(c.hit, text[start:end], similarity, chunk_id)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    prefix: str = ""  # what goes before the quote: the cited introduction, or the speaker's name
+    name: str | None = None  # the speaker's full name
+    intro: str = ""  # the introduction ("Vincent Cassard, the representative of the ICRC")
+    intro_marker: int | None = None  # its citation, when it is quoted
+    intro_span: tuple[int, int] | None = None  # its document offsets, when it is not (yet) quoted
 
 
 def no_agreement(q: Question, quotes: list[str]) -> str | None:
-    """The caveat for a question about an agreement whose quotes record none."""
+    """The caveat for a question about an agreement whose quotes record none; a yes/no question is answered first."""
     if not q.asks_agreement or any(_AGREED.search(t) and not NEGATED.search(t) for t in quotes):
         return None
     topic = f" on {q.topic}" if q.topic else ""
+    if q.yes_no:
+        return f"No agreement{topic} was recorded; the documents report what was said:"
     return f"The documents record no agreement{topic}; they report what was said."
+
+
+def _reason(q: Question, decision: Decision) -> str:
+    return _MISSING[q.kind] if decision.signals.get("type_missing") else "answer this"
+
+
+def _other_organisation(q: Question, closest: Scored, aliases: dict[str, str]) -> str | None:
+    """An organisation the closest sentence (or its document's title) names that the question does not."""
+    c = closest.candidate
+    for name in organisations(c.text) + organisations(c.hit.title):
+        words = context_words(name, aliases)
+        if not any(matches(n, words) for n in q.names):
+            return name
+    return None
 
 
 def _coverage(weights: dict[str, float], present: frozenset[str]) -> float:

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from index.dates import MONTHS
 from index.statements import event_dates
-from index.terms import stem, words
+from index.terms import STOPWORDS, stem, words
+
+from .entities import Name, names
 
 # Words that frame a question rather than name its subject: they need not occur in the answer.
 _FRAME = {
@@ -35,6 +37,15 @@ _KIND_PATTERNS = [
 ]
 _AGREEMENT = re.compile(r"\b(?:agree\w*|decid\w*|decision\w*|commit\w*|sign\w*)\b", re.I)
 _FOCUS = re.compile(r"^\s*(?:who|what|which)\s+(?:is|was|are|were)\s+(?:the\s+|an?\s+)?(?P<focus>\w+)", re.I)
+# "What equipment ...", "Which projects ...", "How many staff ...": the thing asked for, which the answer must name
+_FOCUS_NOUN = re.compile(r"\s*(?:what|which|how many|how much)\s+(?P<focus>[a-z]+)\b", re.I)
+# words that only say which kind of answer is wanted (a date, a person, ...), which the answer-type check covers
+_NOT_NOUNS = STOPWORDS | set(
+    "kind kinds type types sort sorts role exactly else year years date dates day days month months time times person "
+    "people persons place places city cities country countries organisation organisations organization "
+    "organizations society societies side sides part parts way ways amount number numbers percentage".split()
+)
+_YES_NO = re.compile(r"\s*(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|should)\b", re.I)
 # Linear in the text (a question of any length is analysed in well under a millisecond): possessive runs of white
 # space, and a white-space run gives back at most three characters to the topic, which is all that the old
 # backtracking form `\s+(?:the\s+)?(?P<topic>[^?]{3,80}?)\s*\??\s*$` could use (a longer topic never helps); the
@@ -55,13 +66,16 @@ class Question:
     terms: tuple[tuple[str, str], ...]  # (word as written, stem) of the words an answer must be about
     topic: str
     focus: str | None  # stem of the thing asked for in "who/what is the ___ of ...", which the answer must name
+    names: tuple[Name, ...] = ()  # organisations, people, places and years it names, which an answer must be about
+    yes_no: bool = False  # "Was the proposal agreed?", "Did the ICRC ...?"
 
     @property
     def stems(self) -> set[str]:
         return {s for _, s in self.terms}
 
 
-def analyze(text: str) -> Question:
+def analyze(text: str, aliases: dict[str, str] | None = None) -> Question:
+    """What the question asks; `aliases` (acronym -> long form) lets a name match its other spelling."""
     kind = next((name for name, pattern in _KIND_PATTERNS if pattern.search(text)), "other")
     seen, content = set(), []
     for word in words(text):
@@ -72,6 +86,9 @@ def analyze(text: str) -> Question:
         content.append((word, s))
     match = TOPIC.search(text)
     focus = _FOCUS.search(text)
+    if focus is None:
+        focus = _FOCUS_NOUN.match(text)
+        focus = focus if focus and focus.group("focus").lower() not in _NOT_NOUNS else None
     focus_stem = stem(focus.group("focus")) if focus else None
     return Question(
         text=text.strip(),
@@ -80,6 +97,8 @@ def analyze(text: str) -> Question:
         terms=tuple(content),
         topic=match.group("topic").strip() if match else "",
         focus=focus_stem if focus_stem in {s for _, s in content} else None,
+        names=names(text, aliases),
+        yes_no=bool(_YES_NO.match(text)),
     )
 
 

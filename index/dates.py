@@ -20,7 +20,7 @@ MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_TEXT_DATES = [
+TEXT_DATES = [
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<num>\d\d)-(?P<day>\d\d)\b"),
     re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
     re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
@@ -57,7 +57,7 @@ def find_date(text: str, within: int = 600) -> str | None:
     """The first full date (day, month and year) stated near the start of a text, as ISO."""
     head = text[:within]
     found = []
-    for pattern in _TEXT_DATES:
+    for pattern in TEXT_DATES:
         for match in pattern.finditer(head):
             month = match.groupdict().get("num") or MONTHS.get(match.group("month").lower().rstrip("."))
             try:

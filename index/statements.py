@@ -41,6 +41,11 @@ _SECTION_KINDS = [  # headings of meeting notes, and the kind of what is filed u
     ("planned", re.compile(r"\b(?:action items?|actions|plans?|next steps|follow[- ]ups?)\b", re.I)),
 ]
 _ORG = re.compile(r"\(([A-Z]{2,})\)")
+# the organisation a sentence opens with: "The IRCS ...", "The Coastal Relief Society proposed ..."
+_SUBJECT = re.compile(
+    r"\s*(?:[-*]\s+)?(?:[Tt]he\s+)?([A-Z]{2,}\b|(?:[A-Z][a-z]+\s){1,4}(?:Society|Committee|Ministry|Agency|"
+    r"Council|Federation|Organi[sz]ation|Office|Movement|Association|Union|Foundation|Programme)\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -118,8 +123,9 @@ def _organisation(sentence: str, person: Person | None, text: str, meta: dict) -
         beside = re.search(rf"\b{re.escape(person.surname)}\s+\(([A-Z]{{2,}})\)", text)
         if beside:
             return beside.group(1)
-        if person.intro:
-            found = _ORG.search(text[person.intro[0]:person.intro[1]])
+        if person.intro:  # "Nadia Ferreira, the secretary general of the CRS" or "... (CRS)"
+            intro = text[person.intro[0]:person.intro[1]]
+            found = _ORG.search(intro) or re.search(r"\b([A-Z]{2,})\b", intro)
             if found:
                 return found.group(1)
         for participant in meta.get("participants") or []:
@@ -127,7 +133,7 @@ def _organisation(sentence: str, person: Person | None, text: str, meta: dict) -
                 found = _ORG.findall(participant)
                 if found:
                     return found[-1]
-    subject = re.match(r"\s*(?:[-*]\s+)?(?:The\s+)?([A-Z]{2,})\b", sentence)
+    subject = _SUBJECT.match(sentence)
     return subject.group(1) if subject else None
 
 

@@ -74,3 +74,21 @@ def _persian_stem(word: str) -> str:
 def stem(word: str) -> str:
     word = normalize(word).lower()
     return _persian_stem(word) if _ARABIC_SCRIPT.match(word) else _stemmer().stemWord(word)
+
+
+# --- how informative a word is in the language itself (not only in this corpus) ----------------------------------
+# A word's Zipf frequency in general text (wordfreq's bundled lists: log10 of uses per billion words). Everyday
+# words ("take", "place", "title", "carry", "held": 4.9 to 6) tell nothing about what a question is about, however
+# rare they happen to be in a small corpus; rare words ("CBRN" 2.1, "headcount" 2.4, "rehabilitation" 4.0) do.
+EVERYDAY_ZIPF = 5.0  # at or above: weight 0
+RARE_ZIPF = 3.0  # at or below: weight 1
+
+
+@lru_cache(maxsize=65536)
+def informativeness(word: str) -> float:
+    """0 for an everyday word of its language, rising to 1 for a rare one (English, or Persian in Arabic script)."""
+    from wordfreq import zipf_frequency
+
+    word = normalize(word).lower()
+    zipf = zipf_frequency(word, "fa" if _ARABIC_SCRIPT.match(word) else "en")
+    return min(1.0, max(0.0, (EVERYDAY_ZIPF - zipf) / (EVERYDAY_ZIPF - RARE_ZIPF)))

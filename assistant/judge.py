@@ -1,0 +1,181 @@
+"""The decision to answer or refuse, in one place: the question, the sentences offered as support, and a verdict
+with the named signals it was taken on (the evaluation records them per question).
+
+The signals, each computed on the support the answerer picked:
+- similarity: the best cosine similarity of a supporting sentence to the question; specificity: how far it stands
+  above the median sentence read (a passage on the topic that lacks the answer has no sentence standing out);
+- coverage: the share of the question's informative weight that the support (the sentences, their paragraphs and
+  documents) holds. A word weighs by how rare it is
+  in the language itself (`index.terms.informativeness`), not in this corpus, so everyday words ("take", "place",
+  "title", "carry out") weigh nothing and never cause a refusal on their own. A word counts as held when the support
+  has its stem, or a word the embedding model finds close in meaning ("rehab" for "rehabilitation");
+  best_coverage: the same share held by the best single sentence, by stem;
+- missing: the informativeness of the rarest question word the support does not hold (0 when none is missing);
+  absent: the same, among those that no document of the corpus holds either (the strongest sign of absence);
+- type_missing: the question asks for a number, date, person or place and no supporting sentence has one;
+- names_missing: the question names an organisation, person, place or year that neither the supporting sentence
+  nor its speaker, paragraph or document names (`entities`). Such a sentence is about something else: refused
+  whatever the other signals say;
+- focus_missing: the thing asked for ("who/what is the ___", "what ___", "how many ___") is absent from the support.
+  For a who-question it is a role ("Who is the president of ...?"): a sentence that does not name it is refused.
+The combination is a logistic model fitted on several labelled sets at once (`python -m evals.calibrate`), with
+its weights in refusal.json; the rules of `ThresholdRefusal` remain as a setting.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from index.embed import Embedder
+from index.terms import informativeness, stem, words
+
+from .entities import Name, matches
+from .question import Question
+from .refusal import Refusal
+
+# cosine of two words' vectors at which they count as the same word. Measured on 19 pairs of paraphrases and 18 of
+# related but different things: "widen"/"expand" 0.71, "kids"/"schoolchildren" 0.70, "rehab"/"rehabilitation" 0.81,
+# against "afghanistan"/"iran" 0.60, "cholera"/"disease" 0.53; words that begin alike ("purifiers"/"purification")
+# count as one without the model.
+MEANING = 0.62
+INFORMATIVE = 0.25  # a missing word less informative than this is an everyday word: it names nothing absent
+
+
+@dataclass(frozen=True)
+class Support:
+    """A sentence offered as an answer, with what is known of where it stands."""
+
+    text: str
+    similarity: float
+    typed: bool  # holds the kind of answer asked for (a number, a date, a person, a place)
+    context: frozenset[str]  # words of the sentence, its speaker, paragraph and document (entities.context_words)
+    document_date: str | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    refuse: bool
+    signals: dict[str, float]
+    missing: tuple[str, ...]  # informative question words that no support holds, as the question wrote them
+    unmatched: tuple[str, ...]  # names of the question that the support is not about
+
+
+class WordMeaning:
+    """Whether two words mean nearly the same, by the embedding model; word vectors kept in a bounded cache.
+
+    Only in a script the model reads (`persian`: whether it knows Persian): to a model that does not, every Persian
+    word looks like every other, and all would "match"."""
+
+    def __init__(self, embedder: Embedder, threshold: float = MEANING, cache_size: int = 50_000,
+                 persian: bool = False) -> None:
+        self.embedder, self.threshold, self.cache_size, self.persian = embedder, threshold, cache_size, persian
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def close_to_any(self, word: str, others: Sequence[str]) -> bool:
+        if not others:
+            return False
+        if any(_same_root(word, other) for other in others):
+            return True
+        if _is_persian(word) and not self.persian:
+            return False
+        others = [o for o in others if _is_persian(o) == _is_persian(word)]
+        if not others:
+            return False
+        vectors = self._embed([word, *others])
+        return bool((vectors[1:] @ vectors[0]).max() >= self.threshold)
+
+    def _embed(self, items: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            known = {w: self._vectors[w] for w in items if w in self._vectors}
+        missing = [w for w in dict.fromkeys(items) if w not in known]
+        if missing:
+            known.update(zip(missing, self.embedder.embed(missing)))
+            with self._lock:
+                self._vectors.update((w, known[w]) for w in missing)
+                while len(self._vectors) > self.cache_size:
+                    self._vectors.popitem(last=False)
+        return np.vstack([known[w] for w in items])
+
+
+def _is_persian(word: str) -> bool:
+    return bool(word) and "\u0600" <= word[0] <= "\u06ff"
+
+
+def _same_root(a: str, b: str) -> bool:
+    """Words that begin alike for most of the shorter one: "purifiers" and "purification"."""
+    shorter = min(len(a), len(b))
+    common = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), shorter)
+    return common >= 5 and common >= 0.6 * shorter
+
+
+class Judge:
+    """Answer or refuse: one call, one verdict, its signals named."""
+
+    def __init__(self, refusal: Refusal, meaning: WordMeaning | None = None,
+                 document_frequency: Callable[[str], int] | None = None) -> None:
+        """`document_frequency`: how many chunks of the corpus hold a stem (the keyword index's)."""
+        self.refusal, self.meaning, self.document_frequency = refusal, meaning, document_frequency
+
+    def decide(self, q: Question, support: Sequence[Support], background: Sequence[float] = ()) -> Decision:
+        """`background`: the similarities of every candidate sentence read, picked or not."""
+        held_stems = {stem(w) for s in support for w in words(s.text)}
+        support_words = sorted({w for s in support for w in words(s.text)})
+        unmatched = unmatched_names(q.names, support)
+        named = {w.lower() for n in q.names if n.text not in unmatched for w in n.text.split()}
+        weights = {word: _weight(word, word.lower() in named) for word, _ in q.terms}
+        # a word the sentence's paragraph or document holds is held too: "this official" in a sentence whose
+        # paragraph names her
+        around = frozenset().union(*(s.context for s in support)) if support else frozenset()
+        held = {word: s in held_stems or word.lower() in named or word in around for word, s in q.terms}
+        for word, is_held in held.items():
+            if not is_held and informativeness(word) >= INFORMATIVE and self.meaning is not None:
+                held[word] = self.meaning.close_to_any(word.lower(), support_words)
+        total = sum(weights.values())
+        missing = tuple(w for w in weights if not held[w] and informativeness(w) >= INFORMATIVE)
+        focus_held = q.focus is None or q.focus in held_stems or any(held[w] for w, s in q.terms if s == q.focus)
+        best = max((s.similarity for s in support), default=0.0)
+        signals = {
+            "similarity": best,
+            "specificity": best - float(np.median(background)) if len(background) else 0.0,
+            "coverage": sum(w for word, w in weights.items() if held[word]) / total if total else 1.0,
+            "best_coverage": max((_coverage(weights, s, named) for s in support), default=0.0),
+            "missing": max((informativeness(w) for w in missing), default=0.0),
+            "absent": max((informativeness(w) for w in missing if self._nowhere(w)), default=0.0),
+            "type_missing": float(q.kind in ("count", "date", "person", "place") and not any(s.typed for s in support)),
+            "names_missing": float(bool(unmatched)),
+            "focus_missing": float(not focus_held),
+        }
+        # "Who is the president of ...?": a sentence that does not name the role asked about names someone else
+        role_missing = q.kind == "person" and not focus_held
+        refuse = not support or bool(unmatched) or role_missing or self.refusal.refuse(signals)
+        return Decision(refuse, signals, missing, unmatched)
+
+    def _nowhere(self, word: str) -> bool:
+        return self.document_frequency is not None and self.document_frequency(stem(word)) == 0
+
+
+def _coverage(weights: dict[str, float], support: Support, named: set[str]) -> float:
+    """The share of the question's weight that one sentence holds by stem (or a name its context holds)."""
+    total = sum(weights.values())
+    own = {stem(w) for w in words(support.text)}
+    return sum(w for word, w in weights.items() if stem(word) in own or word.lower() in named) / total if total else 1.0
+
+
+def _weight(word: str, named: bool) -> float:
+    """A question word's share in coverage: by its rarity in the language (an everyday word nothing), a name the
+    support is about half (whether it is about it is the names check's to say)."""
+    return 0.5 if named else informativeness(word)
+
+
+def unmatched_names(names: Sequence[Name], support: Sequence[Support]) -> tuple[str, ...]:
+    """The question's names that no supporting sentence is about (by its words, speaker, paragraph or document)."""
+    if not support:
+        return tuple(n.text for n in names)
+    best = min((tuple(n.text for n in names if not matches(n, s.context, s.document_date)) for s in support), key=len)
+    return best
