@@ -217,8 +217,6 @@ class ExtractiveAnswerer:
                 break
             if any(_same_statement(scored[i], scored[j], float(vectors[i] @ vectors[j])) for j in picked):
                 continue  # the same statement in another document (the notes restate the news)
-            if picked and not (scored[i].terms & q.stems) - set().union(*(scored[j].terms for j in picked)):
-                continue
             picked.append(i)
         return [scored[i] for i in picked]
 
@@ -261,9 +259,8 @@ class ExtractiveAnswerer:
                 sources = [(c.text, marker)] + ([(who.intro, who.intro_marker)] if who.intro_marker else [])
                 for quote, quoted_as in sources:
                     found = lead(q, quote, who.name, aliases)
-                    if found and who.intro_span and who.name and found != who.name and who.name.endswith(found):
-                        # a surname alone: the full name, from the introduction, cited
-                        found, quoted_as = who.name, self._cite_span(c, citations, p.similarity, *who.intro_span)
+                    if found and who.intro_marker and who.name and found != who.name and who.name.endswith(found):
+                        found, quoted_as = who.name, who.intro_marker  # a surname alone: the full name, as introduced
                     if found:
                         direct = f"{found[:1].upper()}{found[1:]} [{quoted_as}]."
                         break
@@ -280,14 +277,11 @@ class ExtractiveAnswerer:
         if who is None:
             return Attribution()
         name, intro = who.person.full_name, who.person.intro
-        elsewhere = intro is not None and not (c.start <= intro[0] < c.end)
-        if name in c.text or (who.named_in_sentence and not elsewhere):
+        if name in c.text:
             return Attribution(name=name)
-        if elsewhere and not who.named_in_sentence:
+        if intro is not None and not (c.start <= intro[0] < c.end):  # "He added", "Alishvandi said": who is that?
             marker = self._cite_span(c, citations, similarity, *intro)
             return Attribution(f"{text[intro[0]:intro[1]]} [{marker}]: ", name, text[intro[0]:intro[1]], marker)
-        if elsewhere:  # "Solberg (GESA) asked ...": the full name is in the introduction, cited only if it leads
-            return Attribution(name=name, intro=text[intro[0]:intro[1]], intro_span=intro)
         return Attribution("" if who.named_in_sentence else f"{name}: ", name)
 
     def _cite_span(self, c: Candidate, citations: "Citations", similarity: float, start: int, end: int) -> int:
@@ -301,8 +295,7 @@ class Attribution:
     prefix: str = ""  # what goes before the quote: the cited introduction, or the speaker's name
     name: str | None = None  # the speaker's full name
     intro: str = ""  # the introduction ("Vincent Cassard, the representative of the ICRC")
-    intro_marker: int | None = None  # its citation, when it is quoted
-    intro_span: tuple[int, int] | None = None  # its document offsets, when it is not (yet) quoted
+    intro_marker: int | None = None  # its citation
 
 
 def no_agreement(q: Question, quotes: list[str]) -> str | None:

@@ -16,9 +16,10 @@ The signals, each computed on the support the answerer picked:
 - names_missing: the question names an organisation, person, place or year that neither the supporting sentence
   nor its speaker, paragraph or document names (`entities`). Such a sentence is about something else: refused
   whatever the other signals say;
-- focus_missing: the thing asked for ("who/what is the ___", "what ___", "how many ___") is absent from the support.
-  For a who-question it is a role ("Who is the president of ...?"): a sentence that does not name it is refused.
-The combination is a logistic model fitted on several labelled sets at once (`python -m evals.calibrate`), with
+- focus_missing: the thing asked for ("who/what is the ___", "what ___", "how many ___") is absent from the support;
+  role_missing: the same for a who-question, where the focus is a role ("Who is the president of ...?").
+names_missing, role_missing, type_missing and an absent word refuse on their own (`refusal.outright`); the graded
+signals are combined by a logistic model fitted on several labelled sets at once (`python -m evals.calibrate`), with
 its weights in refusal.json; the rules of `ThresholdRefusal` remain as a setting.
 """
 
@@ -36,7 +37,7 @@ from index.terms import informativeness, stem, words
 
 from .entities import Name, matches
 from .question import Question
-from .refusal import Refusal
+from .refusal import Refusal, outright
 
 # cosine of two words' vectors at which they count as the same word. Measured on 19 pairs of paraphrases and 18 of
 # related but different things: "widen"/"expand" 0.71, "kids"/"schoolchildren" 0.70, "rehab"/"rehabilitation" 0.81,
@@ -150,10 +151,10 @@ class Judge:
             "type_missing": float(q.kind in ("count", "date", "person", "place") and not any(s.typed for s in support)),
             "names_missing": float(bool(unmatched)),
             "focus_missing": float(not focus_held),
+            # "Who is the president of ...?": a sentence that does not name the role asked about names someone else
+            "role_missing": float(q.kind == "person" and not focus_held),
         }
-        # "Who is the president of ...?": a sentence that does not name the role asked about names someone else
-        role_missing = q.kind == "person" and not focus_held
-        refuse = not support or bool(unmatched) or role_missing or self.refusal.refuse(signals)
+        refuse = not support or outright(signals) is not None or self.refusal.refuse(signals)
         return Decision(refuse, signals, missing, unmatched)
 
     def _nowhere(self, word: str) -> bool:

@@ -1,12 +1,5 @@
-"""When to refuse: one-method objects that look at the answerer's signals and say whether the support is too weak.
-
-The signals, each computed on the sentences the answerer picked:
-- similarity: the best cosine similarity of a picked sentence to the question;
-- coverage: the share of the question's term weight (IDF; terms found nowhere in the corpus weigh 1.5 times)
-  that the picked sentences hold together; best_coverage: the same for the best single sentence;
-- unknown: the share of the question's term weight that belongs to terms found nowhere in the corpus;
-- focus_missing: 1 when the thing asked for in "who/what is the ___" is absent from the picked sentences;
-- type_missing: 1 when the question asks for a number, date, person or place and no picked sentence has one.
+"""When to refuse: one-method objects that look at the judge's signals (see `judge.py`, which names each) and say
+whether the support is too weak.
 """
 
 from __future__ import annotations
@@ -16,8 +9,22 @@ import math
 from pathlib import Path
 from typing import Mapping, Protocol
 
-FEATURES = ("similarity", "coverage", "best_coverage", "unknown", "focus_missing", "type_missing")
+# the graded signals the model weighs; those of `outright` refuse on their own and are not fitted
+FEATURES = ("similarity", "specificity", "coverage", "best_coverage", "missing", "focus_missing")  # names_missing refuses alone
 MODEL_FILE = Path(__file__).with_name("refusal.json")
+
+
+ABSENT = 0.5  # an informative question word this rare in the language that no document holds, nor any word like it
+
+
+def outright(signals: Mapping[str, float]) -> str | None:
+    """What refuses on its own, whatever the model says: the question names something the support is not about, asks
+    a who-question about a role the support does not name, asks for a kind of answer (a date, a number, a place, a
+    person) the support lacks, or uses an informative word that no document holds."""
+    for name in ("names_missing", "role_missing", "type_missing"):
+        if signals.get(name):
+            return name
+    return "absent" if signals.get("absent", 0.0) >= ABSENT else None
 
 
 class Refusal(Protocol):
@@ -61,5 +68,5 @@ class LogisticRefusal:
 
     def save(self, path: Path = MODEL_FILE, **about) -> None:
         raw = {"weights": self.weights, "bias": self.bias, "threshold": self.threshold,
-               "refit": "python -m evals.calibrate REPORT.json --write (see evals/README.md)", **about}
+               "refit": "python -m evals.calibrate CLAPNQ.json PARTNERSHIP.json PARAPHRASE.json --write (see evals/README.md)", **about}
         Path(path).write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")

@@ -62,7 +62,9 @@ class Settings(BaseSettings):
         1.0, ge=0, le=10, description="Weight of the BM25 ranking in the fusion (the dense ranking weighs 1)."
     )
     refusal: Literal["logistic", "rules"] = Field(
-        "rules", description="How to decide to refuse: the rules below, or the model fitted on ClapNQ (refusal.json)."
+        "logistic",
+        description="How to decide to refuse: the model fitted on ClapNQ, the partnership and paraphrase sets at once "
+        "(refusal.json), or the rules below.",
     )
     refusal_threshold: float | None = Field(
         None, gt=0, lt=1, description="Refuse at this P(unanswerable) or above; empty means the fitted threshold."

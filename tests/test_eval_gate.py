@@ -18,19 +18,36 @@ BASELINE = ROOT / "evals" / "sets" / "partnership.baseline.json"
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(scope="module")
-def gate_run(tmp_path_factory):
-    """`assistant eval` on the partnership set against its committed baseline: the gate of `make test`."""
-    out = tmp_path_factory.mktemp("eval")
+def run_gate(out: Path, qa: Path, baseline: Path, *docs: Path) -> subprocess.CompletedProcess:
+    """`assistant eval` on a set against its committed baseline, with the default settings."""
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(out / "unused-data")}
     for name in [k for k in env if k.startswith("ASSISTANT_") and k != "ASSISTANT_DATA_DIR"]:
         del env[name]  # the committed baseline is for the default settings
-    proc = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "eval", str(SET), "--docs", str(ROOT / "documents"),
-         "--baseline", str(BASELINE), "--report", str(out / "report")],
+    folders = [arg for folder in docs for arg in ("--docs", str(folder))]
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "eval", str(qa), *folders, "--baseline", str(baseline),
+         "--report", str(out / "report")],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
-    return proc, out / "report"
+
+
+@pytest.fixture(scope="module")
+def gate_run(tmp_path_factory):
+    """The partnership set against its committed baseline: the gate of `make test`."""
+    out = tmp_path_factory.mktemp("eval")
+    return run_gate(out, SET, BASELINE, ROOT / "documents"), out / "report"
+
+
+@pytest.mark.slow
+def test_paraphrase_set_passes_its_baseline_gate(tmp_path):
+    """The paraphrase set (questions in staff's words, over documents/ and other partners' documents) guards the
+    answer-or-refuse decision: a change that refuses good questions again, or answers another organisation's facts,
+    fails here."""
+    sets = ROOT / "evals" / "sets"
+    proc = run_gate(tmp_path, sets / "paraphrase.jsonl", sets / "paraphrase.baseline.json", ROOT / "documents",
+                    ROOT / "evals" / "corpus" / "partners")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "regression" not in proc.stderr
 
 
 @pytest.mark.slow
@@ -146,13 +163,31 @@ def test_calibration_recovers_the_direction_of_a_separating_signal():
     rng = np.random.default_rng(1)
     y = np.array([0.0] * 100 + [1.0] * 100)
     x = rng.normal(size=(200, len(FEATURES)))
-    x[:, FEATURES.index("coverage")] -= 2 * y  # unanswerable questions are covered less
+    x[:, FEATURES.index("coverage")] -= 3 * y  # unanswerable questions are covered less
     weights, bias = fit(x, y)
     assert weights[FEATURES.index("coverage")] < -1
     model = LogisticRefusal(dict(zip(FEATURES, weights)), bias, 0.5)
-    low, high = dict.fromkeys(FEATURES, 0.0) | {"coverage": -2.0}, dict.fromkeys(FEATURES, 0.0)
+    low, high = dict.fromkeys(FEATURES, 0.0) | {"coverage": -3.0}, dict.fromkeys(FEATURES, 0.0)
     assert model.refuse(low) and not model.refuse(high)
-    assert cross_validate(x, y)["refusal_accuracy"] > 0.8
+    assert cross_validate(x, y, cost=1.0)[0]["refusal_accuracy"] > 0.8
+
+
+def test_calibration_weighs_every_set_the_same():
+    """A small set whose questions separate on another signal is not drowned by a large one."""
+    from assistant.refusal import FEATURES
+    from evals.calibrate import balance, cross_validate
+
+    rng = np.random.default_rng(2)
+    big_y, small_y = np.array([0.0, 1.0] * 300), np.array([0.0, 1.0] * 40)
+    big, small = rng.normal(size=(600, len(FEATURES))), rng.normal(size=(80, len(FEATURES)))
+    big[:, FEATURES.index("similarity")] -= 3 * big_y
+    small[:, FEATURES.index("coverage")] -= 3 * small_y
+    x, y = np.vstack([big, small]), np.concatenate([big_y, small_y])
+    groups = np.array([0] * 600 + [1] * 80)
+    weights = balance(groups)
+    assert weights[:600].sum() == pytest.approx(weights[600:].sum())
+    per_set = cross_validate(x, y, groups, cost=1.0)
+    assert per_set[0]["refusal_accuracy"] > 0.8 and per_set[1]["refusal_accuracy"] > 0.8
 
 
 def test_refusal_model_round_trips_through_its_file(tmp_path):
@@ -164,3 +199,15 @@ def test_refusal_model_round_trips_through_its_file(tmp_path):
     signals = {"coverage": 0.5, "similarity": 0.2}
     assert again.probability(signals) == pytest.approx(model.probability(signals))
     assert LogisticRefusal.load(tmp_path / "r.json", threshold=0.9).threshold == 0.9
+
+
+def test_a_false_refusal_costs_more_than_a_wrong_answer_when_the_threshold_is_chosen():
+    """With false refusals weighing twice, the threshold moves up: fewer good questions are refused."""
+    from evals.calibrate import best_threshold, figures
+
+    rng = np.random.default_rng(3)
+    y = np.array([0.0] * 200 + [1.0] * 200)
+    p = np.clip(0.5 + 0.25 * (2 * y - 1) + rng.normal(scale=0.2, size=400), 0, 1)
+    even, costly = best_threshold(p, y, cost=1.0), best_threshold(p, y, cost=2.0)
+    assert costly > even
+    assert figures(p, y, costly)["false_refusal_rate"] < figures(p, y, even)["false_refusal_rate"]
