@@ -116,7 +116,7 @@ class ExtractiveAnswerer:
         scored, vectors = self._score(q, self._weights(q), candidates, vector)
         # a sentence about what the question names goes before one about something else, which is kept aside
         elsewhere = self._about_names(q, scored, aliases) if q.names else None
-        picked = self._pick(q, scored, vectors)
+        picked = self._pick(scored, vectors)
         decision = self.judge.decide(q, [self._support(p, aliases) for p in picked], [s.similarity for s in scored])
         if decision.refuse:
             closest = picked or sorted(scored, key=lambda s: -s.score)[:2]
@@ -201,12 +201,10 @@ class ExtractiveAnswerer:
         context = p.context or self._context(p.candidate, aliases)
         return Support(p.candidate.text, p.similarity, p.typed, context, p.candidate.hit.date)
 
-    def _pick(self, q: Question, scored: list[Scored], vectors: np.ndarray) -> list[Scored]:
-        """The best sentence, then others nearly as good that do not repeat what is already picked and hold a word of
-        the question that the picked ones lack, until one holds less than half the best one's share of the question's
-        terms (closeness of meaning alone is not enough: for a model that does not know the question's language,
-        every sentence of that language looks alike). A sentence that adds nothing the question asks about is a
-        citation the reader checks for nothing."""
+    def _pick(self, scored: list[Scored], vectors: np.ndarray) -> list[Scored]:
+        """The best sentence, then others nearly as good that do not repeat what is already picked, until one holds
+        less than half the best one's share of the question's terms (closeness of meaning alone is not enough: for a
+        model that does not know the question's language, every sentence of that language looks alike)."""
         order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
         picked: list[int] = []
         best = scored[order[0]].score
