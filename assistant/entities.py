@@ -75,7 +75,9 @@ def _capitalised_runs(text: str) -> list[str]:
         if current and not joined:
             runs.append(current)
             current = []
-        sentence_start = i == 0 or text[:matches_[i].start()].rstrip().endswith((".", "?", "!", ":", "\n"))
+        # what stands between this word and the one before: a full stop, a question mark ... opens a sentence
+        sentence_start = i == 0 or any(mark in before for mark in ".?!:\n") or \
+            matches_[i - 1].group().endswith((".", "?", "!", ":"))
         lower = token.lower()
         # "Committee of the Red Cross" goes on; "Cassard of the ICRC" is two names
         next_capital = next((capital[j] and not tokens[j].isupper() for j in range(i + 1, min(i + 4, len(tokens)))
