@@ -4,11 +4,11 @@ with the named signals it was taken on (the evaluation records them per question
 The signals, each computed on the support the answerer picked:
 - similarity: the best cosine similarity of a supporting sentence to the question; specificity: how far it stands
   above the median sentence read (a passage on the topic that lacks the answer has no sentence standing out);
-- coverage: the share of the question's informative weight that the support (the sentences, their paragraphs and
-  documents) holds. A word weighs by how rare it is
-  in the language itself (`index.terms.informativeness`), not in this corpus, so everyday words ("take", "place",
-  "title", "carry out") weigh nothing and never cause a refusal on their own. A word counts as held when the support
-  has its stem, or a word the embedding model finds close in meaning ("rehab" for "rehabilitation");
+- coverage: the share of the question's informative weight that the support holds. A word weighs by how rare it
+  is in the language itself (`index.terms.informativeness`), not in this corpus, so everyday words ("take",
+  "place", "title", "carry out") weigh nothing and never cause a refusal on their own. A word counts as held when
+  a supporting sentence has its stem, its paragraph or document has the word, or a sentence has a word the
+  embedding model finds close in meaning ("rehab" for "rehabilitation");
   best_coverage: the same share held by the best single sentence, by stem;
 - missing: the informativeness of the rarest question word the support does not hold (0 when none is missing);
   absent: the same, among those that no document of the corpus holds either (the strongest sign of absence);
