@@ -38,7 +38,7 @@ _YEAR_ONLY = re.compile(r"(?:19|20)\d\d")
 _LEADING_PREPOSITION = re.compile(r"^(?:in|during|by|since|on|at)\s", re.I)
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _DATE_RANGE = re.compile(r"\b\d{1,2}\s?[–-]\s?\d{1,2}\s" + _MONTHS + r"\s(?:19|20)\d\d\b")
-_DATE_PREFIX = re.compile(r"(?:the\s(?:end|beginning|start|middle)\sof|early|late|mid-?)\s?$", re.I)
+_DATE_PREFIX = re.compile(r"\b(?:the\s(?:end|beginning|start|middle)\sof|early|late|mid-?)\s?$", re.I)
 _NAME = r"[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,3}"
 # "in Tehran", "in the provinces of Khorasan Razavi, South Khorasan and Tehran": a place, or a list of them
 _PLACE = re.compile(r"\b(?:in|at|from|to|across|near)\s(?:the\s(?:provinces?|cit(?:y|ies)|regions?)\sof\s)?"
@@ -75,7 +75,8 @@ def _dates(sentence: str) -> list[str]:
     found += [(m.start(), m.end()) for pattern in TEXT_DATES for m in pattern.finditer(sentence)]
     for d in event_dates(sentence, None):
         at = sentence.find(d.text)
-        found.append((at + len(d.text) - len(_LEADING_PREPOSITION.sub("", d.text)), at + len(d.text)))
+        if at >= 0:
+            found.append((at + len(d.text) - len(_LEADING_PREPOSITION.sub("", d.text)), at + len(d.text)))
     out: list[str] = []
     for start, end in sorted(found, key=lambda f: (f[0], -f[1])):
         prefix = _DATE_PREFIX.search(sentence[max(0, start - 20):start])
