@@ -215,7 +215,8 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the model, the word frequency lists and the index now rather than on the first question."""
-        informativeness("warm"), informativeness("گرم")  # English and Persian lists: 0.1 to 0.2 s each, once
+        for word in ("warm", "گرم"):  # the English and the Persian word lists: 0.1 to 0.2 s each, once
+            informativeness(word)
         self.ask("What was discussed?")
 
     def chat(

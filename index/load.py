@@ -227,6 +227,7 @@ def load_docx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Extracted:
         title = document.core_properties.title or ""
     except UnreadableFile:
         raise
+    # zipfile raises NotImplementedError for a compression method it cannot read: a file we cannot read, not a gap
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, LxmlError, OSError, EOFError,
             NotImplementedError) as error:
         raise UnreadableFile(f"corrupt DOCX: {error or type(error).__name__}") from None

@@ -26,14 +26,20 @@ def ingest(folder: Path, env: dict) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_a_server_answers_from_a_new_ingest_without_a_restart(tmp_path):
-    """After an ingest by another process, /health counts it and the next question is answered from it."""
+def indexed_warehouse(tmp_path: Path) -> tuple[Path, dict]:
+    """A folder holding the warehouse note, ingested into a data directory of its own; the environment to serve it."""
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "warehouse.md").write_text(FIRST, encoding="utf-8")
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_DOCUMENTS_DIR": str(folder),
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     ingest(folder, env)
+    return folder, env
+
+
+def test_a_server_answers_from_a_new_ingest_without_a_restart(tmp_path):
+    """After an ingest by another process, /health counts it and the next question is answered from it."""
+    folder, env = indexed_warehouse(tmp_path)
     question = {"message": "How many rescue boats did the Bushehr branch buy?"}
     with running_server(env) as base:
         assert httpx.get(base + "/health").json()["documents"] == 1
@@ -57,12 +63,7 @@ def test_health_is_not_starved_by_hostile_questions(tmp_path):
     import statistics
     import threading
 
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "warehouse.md").write_text(FIRST, encoding="utf-8")
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_DOCUMENTS_DIR": str(folder),
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    ingest(folder, env)
+    _, env = indexed_warehouse(tmp_path)
     hostile = ["What did the IRCS say about " + "a  " * 655 + "?", "about " + " " * 1990 + "?x",
                "what about" + " " * 1985 + "?x", "and " + " " * 1990 + "x?y"]
     with running_server(env) as base:
