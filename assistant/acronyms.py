@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 
-from index.acronyms import pairs, spelled_out
 from index.sentences import split_sentences
 
 from .answer import Answer, Citation
+from .asked import Asked, Assessment
 
 _STANDS_FOR = re.compile(
     r"^\s*(?:what|wh?ich)\s+(?:does|do|did|is|was)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?[“\"']?"
@@ -18,25 +19,32 @@ _STANDS_FOR = re.compile(
 
 
 class AcronymAnswerer:
-    """Answers what an acronym stands for; None for any other question, or an acronym nobody spells out."""
+    """Answers what an acronym stands for, from the pairs ingest found; None for any other question, or an acronym
+    nobody spells out."""
 
     def __init__(self, index, glossary: dict[str, str]) -> None:
         self.index, self.glossary = index, glossary
+
+    def assess(self, asked: Asked) -> Assessment | None:
+        answer = self.answer(asked.text, asked.allowed)
+        return None if answer is None else Assessment(answer, {"direct": float(len(answer.citations))})
 
     def answer(self, question: str, allowed: list[str] | None = None) -> Answer | None:
         match = _STANDS_FOR.search(question)
         if not match:
             return None
         asked = match.group("a") or match.group("b")
+        permitted = None if allowed is None else set(allowed)
         for d in self.index.catalog.documents():
-            if allowed is not None and d["id"] not in allowed:
+            if permitted is not None and d["id"] not in permitted:
                 continue
+            found = {a: (long_form, start, end) for a, long_form, start, end in
+                     self.index.catalog.facts(d["id"]).get("acronyms", ())}
+            acronym = next((a for a in (asked, asked.upper()) if a in found), None)
+            if acronym is None:
+                continue
+            long_form, start, end = found[acronym]
             text = self.index.text(d["id"]) or ""
-            acronym = next((a for a in (asked, asked.upper()) if f"({a})" in text), None)
-            found = spelled_out(text, acronym) if acronym else None
-            if found is None:
-                continue
-            start, end, long_form = found
             # the sentence holding the pair; the pair alone if a sentence boundary falls inside it
             s, e = next(((s, e) for s, e in split_sentences(text) if s <= start and end <= e), (start, end))
             citation = Citation(
@@ -52,8 +60,8 @@ class AcronymAnswerer:
 
 
 class Acronyms:
-    """Acronym -> long form: the glossary, then the pairs the documents spell out; read once per loaded index (the
-    keyword index's generation), not per question."""
+    """Acronym -> long form: the glossary, then the pairs the documents spell out (found at ingest); gathered once
+    per loaded index (the keyword index's generation), not per question."""
 
     def __init__(self, index, glossary: dict[str, str]) -> None:
         self.index, self.glossary = index, dict(glossary)
@@ -75,10 +83,11 @@ class Acronyms:
         with self._lock:
             if self._read is None or self._read[0] != generation:
                 found = dict(self.glossary)
-                texts = [self.index.text(d["id"]) or "" for d in self.index.catalog.documents()]
-                for text in texts:
-                    for acronym, long_form in pairs(text).items():
+                facts = list(self.index.catalog.all_facts().values())
+                for document in facts:
+                    for acronym, long_form, *_ in document.get("acronyms", ()):
                         found.setdefault(acronym, long_form)
-                common = {a for a in found if sum(a in t for t in texts) > len(texts) / 2}
+                used = Counter(a for document in facts for a in set(document.get("mentions", ())))
+                common = {a for a in found if used[a] > len(facts) / 2}
                 self._read = (generation, found, {a: f for a, f in found.items() if a not in common})
             return self._read

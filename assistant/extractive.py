@@ -11,24 +11,24 @@ organisation, person, place or year than the question names: that decision is th
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Callable, Protocol, Sequence
+from typing import Protocol, Sequence
 
 import numpy as np
 
-from index.attribute import people, speaker
+from index.catalog import ChunkFacts
 from index.document import Hit
 from index.embed import Embedder
+from index.facts import speaker_row
 from index.keywords import KeywordIndex
 from index.statements import NEGATED
 from index.terms import terms
 
 from .answer import Answer, Citation
+from .asked import Asked, Assessment
 from .entities import context_words, is_organisation, matches, organisations
 from .judge import Decision, Judge, Support
-from .question import Question, analyze, has_answer_type
+from .question import Question, has_answer_type
 from .refusal import ThresholdRefusal
 from .span import lead
 
@@ -42,21 +42,23 @@ _MISSING = {
 
 
 class Documents(Protocol):
-    """Where the answerer looks beyond the retrieved chunks: a document's whole text, and which chunk holds an offset."""
+    """What the answerer reads beyond the retrieved chunks, all of it computed at ingest."""
 
     def text(self, document_id: str) -> str | None: ...
 
     def chunk_at(self, document_id: str, offset: int) -> str | None: ...
 
+    def chunk_facts(self, chunk_ids: Sequence[str]) -> dict[str, ChunkFacts]:
+        """Each chunk's sentence vectors and speakers."""
+        ...
+
+    def surnames(self, document_id: str) -> set[str]:
+        """Surnames of the people the document introduces or quotes."""
+        ...
+
     def about(self, document_id: str) -> str:
         """What names the document as a whole: its title and participants."""
         ...
-
-
-@dataclass(frozen=True)
-class Assessment:
-    answer: Answer
-    signals: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Candidate:
     end: int
     text: str
     rank: int  # of its chunk in the fused ranking
+    vector: np.ndarray | None  # computed at ingest
+    speaker: tuple | None  # (full name, introduction start, introduction end, named in the sentence), from ingest
 
 
 @dataclass
@@ -87,30 +91,19 @@ class ExtractiveAnswerer:
         keywords: KeywordIndex,
         documents: Documents,
         judge: Judge | None = None,
-        aliases: Callable[[], dict[str, str]] = dict,
         max_sentences: int = 3,
-        cache_size: int = 4096,
     ) -> None:
         self.embedder, self.keywords, self.documents = embedder, keywords, documents
         self.judge = judge or Judge(ThresholdRefusal())
-        self.aliases = aliases  # acronym -> long form, so that "ICRC" and its long form are one name
         self.max_sentences = max_sentences
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()
 
-    def answer(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> Answer:
-        return self.assess(question, hits, vector).answer
-
-    def assess(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> "Assessment":
-        """The answer, and the signals the decision to answer or refuse was taken on."""
-        aliases = self.aliases()
-        q = analyze(question, aliases)
-        candidates = [
-            Candidate(hit, s, e, hit.chunk.text[s - hit.chunk.start:e - hit.chunk.start], rank)
-            for rank, hit in enumerate(hits)
-            for s, e in hit.chunk.sentences
-        ]
+    def assess(self, asked: Asked) -> Assessment:
+        """The answer from the quotable sentences of the best chunks, and the signals the decision to answer or
+        refuse was taken on."""
+        aliases, q = asked.aliases, asked.question
+        vector, ranking = asked.found()
+        hits = ranking[:asked.top_k]
+        candidates = self._candidates(hits)
         if not candidates:
             return Assessment(Answer("The documents do not say: nothing in the index matches this question.", True, []), {})
         scored, vectors = self._score(q, self._weights(q), candidates, vector)
@@ -132,13 +125,35 @@ class ExtractiveAnswerer:
         a term the support lacks means the documents do not answer is the judge's to say, by the language.)"""
         return {s: self.keywords.idf(s) for _, s in q.terms}
 
+    def _candidates(self, hits: Sequence[Hit]) -> list[Candidate]:
+        """The quotable sentences of the hits, with the vectors and speakers ingest computed for them. An index built
+        before ingest kept them has them computed here (the next `assistant ingest` stores them)."""
+        stored = self.documents.chunk_facts([hit.chunk.id for hit in hits])
+        candidates, missing = [], []
+        for rank, hit in enumerate(hits):
+            facts = stored.get(hit.chunk.id)
+            at = {span: i for i, span in enumerate(facts.sentences)} if facts else {}
+            for s, e in hit.chunk.sentences:
+                i = at.get((s, e))
+                if i is None:
+                    missing.append(len(candidates))
+                candidates.append(Candidate(hit, s, e, hit.chunk.text[s - hit.chunk.start:e - hit.chunk.start], rank,
+                                            None if i is None else facts.vectors[i],
+                                            None if i is None else facts.speakers[i]))
+        if missing:
+            vectors = self.embedder.embed([candidates[i].text for i in missing])
+            for i, v in zip(missing, vectors):
+                c = candidates[i]
+                candidates[i] = replace(c, vector=v, speaker=speaker_row(self.documents.text(c.hit.chunk.document_id)
+                                                                      or "", c.start, c.end))
+        return candidates
+
     def _score(self, q: Question, weights: dict[str, float], candidates: list[Candidate], vector: np.ndarray):
-        vectors = self._sentence_vectors(candidates)
+        vectors = np.vstack([c.vector for c in candidates]).astype(np.float32, copy=False)
         similarity = vectors @ np.asarray(vector, dtype=np.float32)
         scored = []
         surnames = {  # a sentence may name a person by surname alone ("Alishvandi said ...")
-            doc_id: {p.surname for p in people(self.documents.text(doc_id) or "")}
-            for doc_id in {c.hit.chunk.document_id for c in candidates}
+            doc_id: self.documents.surnames(doc_id) for doc_id in {c.hit.chunk.document_id for c in candidates}
         } if q.kind == "person" else {}
         for candidate, sim in zip(candidates, similarity):
             present = frozenset(terms(candidate.text))
@@ -150,28 +165,6 @@ class ExtractiveAnswerer:
             score = float(sim) + 0.5 * coverage + (0.25 if typed and q.kind != "other" else 0.0) - 0.01 * candidate.rank
             scored.append(Scored(candidate, float(sim), coverage, typed, score, present))
         return scored, vectors
-
-    def _sentence_vectors(self, candidates: list[Candidate]) -> np.ndarray:
-        """Sentence vectors, computed once per chunk and kept in a bounded cache."""
-        by_chunk: dict[str, list[Candidate]] = {}
-        for c in candidates:
-            by_chunk.setdefault(c.hit.chunk.id, []).append(c)
-        with self._lock:
-            found = {cid: self._cache[cid] for cid in by_chunk if cid in self._cache}
-        missing = [cid for cid in by_chunk if cid not in found]
-        if missing:
-            embedded = self.embedder.embed([c.text for cid in missing for c in by_chunk[cid]])
-            offset = 0
-            for cid in missing:
-                found[cid] = embedded[offset:offset + len(by_chunk[cid])]
-                offset += len(by_chunk[cid])
-        with self._lock:
-            for cid in by_chunk:
-                self._cache[cid] = found[cid]
-                self._cache.move_to_end(cid)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return np.vstack([found[cid] for cid in by_chunk])
 
     def _about_names(self, q: Question, scored: list[Scored], aliases: dict[str, str]) -> Scored | None:
         """Ranks the sentences about every name of the question (by their own words, paragraph or document) above
@@ -270,17 +263,16 @@ class ExtractiveAnswerer:
     def _attribution(self, c: Candidate, citations: "Citations", similarity: float) -> "Attribution":
         """Who said the sentence; when the document introduced that person elsewhere, the introduction is quoted
         and cited first ('Full Name, the role [n]: ')."""
-        text = self.documents.text(c.hit.chunk.document_id)
-        who = speaker(text, c.start, c.end, people(text)) if text else None
-        if who is None:
+        if c.speaker is None:
             return Attribution()
-        name, intro = who.person.full_name, who.person.intro
+        name, intro_start, intro_end, named_in_sentence = c.speaker
         if name in c.text:
             return Attribution(name=name)
-        if intro is not None and not (c.start <= intro[0] < c.end):  # "He added", "Alishvandi said": who is that?
-            marker = self._cite_span(c, citations, similarity, *intro)
-            return Attribution(f"{text[intro[0]:intro[1]]} [{marker}]: ", name, text[intro[0]:intro[1]], marker)
-        return Attribution("" if who.named_in_sentence else f"{name}: ", name)
+        if intro_start is not None and not (c.start <= intro_start < c.end):  # "He added", "Alishvandi said": who?
+            intro = (self.documents.text(c.hit.chunk.document_id) or "")[intro_start:intro_end]
+            marker = self._cite_span(c, citations, similarity, intro_start, intro_end)
+            return Attribution(f"{intro} [{marker}]: ", name, intro, marker)
+        return Attribution("" if named_in_sentence else f"{name}: ", name)
 
     def _cite_span(self, c: Candidate, citations: "Citations", similarity: float, start: int, end: int) -> int:
         text = self.documents.text(c.hit.chunk.document_id) or ""

@@ -24,6 +24,7 @@ from index.statements import KINDS, NEGATED, event_dates
 from index.terms import stem, terms
 
 from .answer import Answer, Citation
+from .asked import Asked, Assessment
 from .entities import context_words, matches
 from .extractive import Citations
 from .question import Period, Question, analyze, period
@@ -127,10 +128,10 @@ def _same(a: set[str], b: set[str]) -> bool:
 
 
 def citation(index, row: dict, marker: int = 1) -> Citation:
+    chunk_id = row.get("chunk_id") or index.chunk_at(row["document_id"], row["start"]) or ""  # stored at ingest
     return Citation(
         marker=marker, document_id=row["document_id"], title=row["title"], source=row["source"],
-        date=row["document_date"], quote=row["text"], chunk_id=index.chunk_at(row["document_id"], row["start"]) or "",
-        score=1.0,
+        date=row["document_date"], quote=row["text"], chunk_id=chunk_id, score=1.0,
     )
 
 
@@ -157,10 +158,15 @@ class StatementAnswerer:
         self.index, self.acronyms, self.today = index, acronyms, today
         self.aliases = aliases  # every acronym pair, so that a name and its other spelling are one
 
-    def answer(self, question: str, allowed: list[str] | None = None) -> Answer | None:
+    def assess(self, asked: Asked) -> Assessment | None:
+        answer = self.answer(asked.text, asked.allowed, asked.question, asked.aliases)
+        return None if answer is None else Assessment(answer, {"direct": float(len(answer.citations))})
+
+    def answer(self, question: str, allowed: list[str] | None = None, q: Question | None = None,
+               aliases: dict[str, str] | None = None) -> Answer | None:
         """`allowed`: the documents the request's filters let through (None: all)."""
-        aliases = self.aliases()
-        q = analyze(question, aliases)
+        aliases = self.aliases() if aliases is None else aliases
+        q = q or analyze(question, aliases)
         if not (q.asks_agreement or _LIST.search(question)):
             return None  # before any statement is read: most questions are not about commitments
         rows = complete(self.index.catalog.statements(document_ids=allowed))
@@ -312,11 +318,11 @@ def _line(row: dict, cite: Callable[[dict], int]) -> str:
 
 
 def _when(row: dict) -> str:
-    """The dates of the event, resolved where the document's date allows; else the document's date."""
-    for found in event_dates(row["text"], row["document_date"]):
-        if found.start:
-            span = found.start if found.start == found.end else f"{found.start} to {found.end}"
-            return f", {found.text} ({span})"
+    """The dates of the event (read at ingest), resolved where the document's date allows; else the document's."""
+    for text, start, end in _events(row):
+        if start:
+            span = start if start == end else f"{start} to {end}"
+            return f", {text} ({span})"
     return f", recorded {row['document_date']}" if row["document_date"] else ""
 
 
@@ -326,8 +332,15 @@ def _about(ask: Ask) -> str:
 
 def _dates(row: dict) -> list[tuple[str, str]]:
     """The spans of days a statement is about: its event dates, or its document's date."""
-    spans = [(d.start, d.end) for d in event_dates(row["text"], row["document_date"]) if d.start]
+    spans = [(start, end) for _, start, end in _events(row) if start]
     return spans or ([_span(row["document_date"])] if row["document_date"] else [])
+
+
+def _events(row: dict) -> list[tuple[str, str | None, str | None]]:
+    """A statement's event dates as ingest read them; read now only for a row stored before they were kept."""
+    if "events" in row and (row["events"] or not row.get("date_text")):
+        return row["events"]
+    return [(d.text, d.start, d.end) for d in event_dates(row["text"], row["document_date"])]
 
 
 def _span(iso: str) -> tuple[str, str]:

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from .dates import to_days
 from .document import Document
+
+_EMPTY = np.zeros((0, 0), dtype=np.float32)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -29,8 +33,20 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL DEFAULT '',
     meta TEXT NOT NULL DEFAULT '{}',
     chunks INTEGER NOT NULL DEFAULT 0,
-    statements_version INTEGER NOT NULL DEFAULT 0
+    statements_version INTEGER NOT NULL DEFAULT 0,
+    chunks_version INTEGER NOT NULL DEFAULT 0,
+    facts TEXT NOT NULL DEFAULT '{}'
 );
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentences TEXT NOT NULL,
+    speakers TEXT NOT NULL,
+    vectors BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_document ON chunks (document_id, start);
 CREATE TABLE IF NOT EXISTS statements (
     document_id TEXT NOT NULL,
     start INTEGER NOT NULL,
@@ -43,11 +59,20 @@ CREATE TABLE IF NOT EXISTS statements (
     date_start TEXT,
     date_end TEXT,
     start_days INTEGER,
-    end_days INTEGER
+    end_days INTEGER,
+    chunk_id TEXT,
+    events TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS statements_document ON statements (document_id);
 """
 _STATEMENT_FIELDS = ("start", "end", "text", "kind", "speaker", "organisation", "date_text", "date_start", "date_end")
+_ADDED_COLUMNS = (  # columns of later versions, added to a catalog written before them
+    ("documents", "statements_version", "INTEGER NOT NULL DEFAULT 0"),
+    ("documents", "chunks_version", "INTEGER NOT NULL DEFAULT 0"),
+    ("documents", "facts", "TEXT NOT NULL DEFAULT '{}'"),
+    ("statements", "chunk_id", "TEXT"),
+    ("statements", "events", "TEXT NOT NULL DEFAULT '[]'"),
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +81,21 @@ class Entry:
     source: str
     sha256: str
     state: str
+    chunks_version: int = 0  # what the chunk rows (sentence vectors, speakers) were computed by
+
+
+@dataclass(frozen=True)
+class ChunkFacts:
+    """What was computed at ingest for one chunk: its quotable sentences' vectors, in the order of `sentences`, and
+    each sentence's speaker ((full name, introduction start, introduction end, named in the sentence) or None)."""
+
+    id: str
+    document_id: str
+    start: int
+    end: int
+    sentences: tuple[tuple[int, int], ...]
+    speakers: tuple[tuple[str, int | None, int | None, bool] | None, ...]
+    vectors: np.ndarray  # float32, one row per sentence
 
 
 class Catalog:
@@ -66,16 +106,17 @@ class Catalog:
         self._data_version: int | None = None
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
-        if columns and "statements_version" not in columns:  # a catalog written before statements existed
-            self._db.execute("ALTER TABLE documents ADD COLUMN statements_version INTEGER NOT NULL DEFAULT 0")
+        for table, column, declaration in _ADDED_COLUMNS:
+            columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if columns and column not in columns:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         self._db.close()
 
     def entries(self) -> dict[str, Entry]:
-        rows = self._db.execute("SELECT id, source, sha256, state FROM documents")
+        rows = self._db.execute("SELECT id, source, sha256, state, chunks_version FROM documents")
         return {row[0]: Entry(*row) for row in rows}
 
     def begin(self, document: Document) -> None:
@@ -89,33 +130,93 @@ class Catalog:
     def begin_removal(self, doc_id: str) -> None:
         self._db.execute("UPDATE documents SET state = 'pending' WHERE id = ?", (doc_id,))
 
-    def complete(self, document: Document, chunks: int) -> None:
+    def complete(self, document: Document, chunks: int, chunks_version: int = 0) -> None:
         self._db.execute(
             "UPDATE documents SET state = 'ready', title = ?, type = ?, date = ?, date_days = ?, text = ?, "
-            "meta = ?, chunks = ?, statements_version = 0 WHERE id = ?",
+            "meta = ?, chunks = ?, statements_version = 0, chunks_version = ? WHERE id = ?",
             (
                 document.title, document.type, document.date,
                 to_days(document.date) if document.date else None,
-                document.text, json.dumps(document.meta, ensure_ascii=False), chunks, document.id,
+                document.text, json.dumps(document.meta, ensure_ascii=False), chunks, chunks_version, document.id,
             ),
         )
 
     def remove(self, doc_id: str) -> None:
         self._db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         self._db.execute("DELETE FROM statements WHERE document_id = ?", (doc_id,))
+        self._db.execute("DELETE FROM chunks WHERE document_id = ?", (doc_id,))
 
-    def set_statements(self, doc_id: str, statements: Sequence, version: int) -> None:
-        """Replace a document's statements (objects with the fields of index.statements.Statement)."""
+    # --- what ingest computed per chunk ---
+
+    def set_chunks(self, rows: Sequence[ChunkFacts]) -> None:
+        """Replace the chunk rows of the documents they belong to (written while those documents are pending)."""
+        self._db.execute("BEGIN")
+        try:
+            for doc_id in {r.document_id for r in rows}:
+                self._db.execute("DELETE FROM chunks WHERE document_id = ?", (doc_id,))
+            self._db.executemany(
+                'INSERT OR REPLACE INTO chunks (id, document_id, start, "end", sentences, speakers, vectors) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(r.id, r.document_id, r.start, r.end, json.dumps(r.sentences), json.dumps(r.speakers),
+                  np.ascontiguousarray(r.vectors, dtype=np.float32).tobytes()) for r in rows])
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def delete_chunks(self, doc_id: str) -> None:
+        self._db.execute("DELETE FROM chunks WHERE document_id = ?", (doc_id,))
+
+    def chunk_facts(self, ids: Sequence[str]) -> dict[str, ChunkFacts]:
+        """The stored rows of these chunks (those an index built before sentence vectors lacks are left out)."""
+        found: dict[str, ChunkFacts] = {}
+        ids = list(dict.fromkeys(ids))
+        for i in range(0, len(ids), 500):  # SQLite bounds the number of variables
+            part = ids[i:i + 500]
+            for cid, doc_id, start, end, sentences, speakers, blob in self._db.execute(
+                    'SELECT id, document_id, start, "end", sentences, speakers, vectors FROM chunks '
+                    f"WHERE id IN ({','.join('?' * len(part))})", part):
+                spans = tuple(tuple(s) for s in json.loads(sentences))
+                vectors = np.frombuffer(blob, dtype=np.float32).reshape(len(spans), -1) if spans else _EMPTY
+                found[cid] = ChunkFacts(cid, doc_id, start, end, spans,
+                                        tuple(tuple(s) if s else None for s in json.loads(speakers)), vectors)
+        return found
+
+    def chunk_at(self, doc_id: str, offset: int) -> str | None:
+        """Id of the chunk of a document whose text holds the character at `offset` (None for an index built before
+        chunk rows were kept)."""
+        row = self._db.execute(
+            'SELECT id FROM chunks WHERE document_id = ? AND start <= ? AND "end" > ? ORDER BY start DESC LIMIT 1',
+            (doc_id, offset, offset)).fetchone()
+        return row[0] if row else None
+
+    def facts(self, doc_id: str) -> dict:
+        """What ingest read from the whole document: its people and acronym pairs."""
+        row = self._db.execute("SELECT facts FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def all_facts(self) -> dict[str, dict]:
+        return {doc_id: json.loads(facts) for doc_id, facts in
+                self._db.execute("SELECT id, facts FROM documents WHERE state = 'ready'")}
+
+    def set_statements(self, doc_id: str, statements: Sequence, version: int, facts: dict | None = None,
+                       events: Sequence[Sequence] | None = None) -> None:
+        """Replace a document's statements (objects with the fields of index.statements.Statement), each with the
+        dates of the events it reports (`events`: per statement, a list of (text, start, end)), and what else was
+        read from the document's whole text (`facts`)."""
+        events = events if events is not None else [[] for _ in statements]
         rows = [
             (doc_id, *(getattr(st, f) for f in _STATEMENT_FIELDS),
-             to_days(st.date_start) if st.date_start else None, to_days(st.date_end) if st.date_end else None)
-            for st in statements
+             to_days(st.date_start) if st.date_start else None, to_days(st.date_end) if st.date_end else None,
+             self.chunk_at(doc_id, st.start), json.dumps([list(e) for e in found], ensure_ascii=False))
+            for st, found in zip(statements, events)
         ]
         self._db.execute("BEGIN")
         try:
             self._db.execute("DELETE FROM statements WHERE document_id = ?", (doc_id,))
-            self._db.executemany(f"INSERT INTO statements VALUES ({','.join('?' * 12)})", rows)
-            self._db.execute("UPDATE documents SET statements_version = ? WHERE id = ?", (version, doc_id))
+            self._db.executemany(f"INSERT INTO statements VALUES ({','.join('?' * 14)})", rows)
+            self._db.execute("UPDATE documents SET statements_version = ?, facts = ? WHERE id = ?",
+                             (version, json.dumps(facts or {}, ensure_ascii=False), doc_id))
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -136,7 +237,7 @@ class Catalog:
         A date filter keeps statements whose event dates overlap the range, or, without event dates, whose
         document's date is in it."""
         sql = ("SELECT s.document_id, " + ", ".join(f's."{f}"' for f in _STATEMENT_FIELDS) +
-               ", d.title, d.source, d.date FROM statements s JOIN documents d ON d.id = s.document_id "
+               ", d.title, d.source, d.date, s.chunk_id, s.events FROM statements s JOIN documents d ON d.id = s.document_id "
                "WHERE d.state = 'ready'")
         args: list = []
         for column, values in (("s.kind", kinds), ("s.organisation", organisations), ("s.document_id", document_ids)):
@@ -150,8 +251,11 @@ class Catalog:
             sql += " AND COALESCE(s.start_days, d.date_days) <= ?"
             args.append(until)
         sql += " ORDER BY d.source, s.start"
-        names = ("document_id", *_STATEMENT_FIELDS, "title", "source", "document_date")
-        return [dict(zip(names, row)) for row in self._db.execute(sql, args)]
+        names = ("document_id", *_STATEMENT_FIELDS, "title", "source", "document_date", "chunk_id", "events")
+        rows = [dict(zip(names, row)) for row in self._db.execute(sql, args)]
+        for row in rows:  # the event dates read at ingest: (text, start, end), ISO or None
+            row["events"] = [tuple(e) for e in json.loads(row["events"] or "[]")]
+        return rows
 
     def changed(self) -> bool:
         """Has another connection (another process's ingest) committed since this was last asked? Cheap."""

@@ -22,13 +22,17 @@ from .chunk import TokenCounter, chunk
 from .document import Chunk, Document, document_id
 from .embed import Embedder
 from .errors import PathNotFound, UnreadableFile
+from .facts import chunks_version as stamp_of
+from .facts import document_facts, embed_chunks
 from .keywords import KeywordIndex
 from .load import DEFAULT_LIMITS, Limits, check_size, read_document
 from .statements import VERSION as STATEMENTS_VERSION
+from .statements import event_dates
 from .statements import extract as extract_statements
 from .store import ChromaStore
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
+FACTS_VERSION = STATEMENTS_VERSION * 100 + 1  # raise the last digit when document_facts changes
 log = logging.getLogger("assistant.ingest")
 
 
@@ -144,9 +148,13 @@ def ingest(
     progress: Progress | None = None,
     batch_chunks: int = 64,
     limits: Limits = DEFAULT_LIMITS,
+    derive_chunk_vectors: bool = True,
 ) -> IngestReport:
     started = time.perf_counter()
     report = IngestReport()
+    # a document whose chunks were computed by an older version, or whose chunk vectors were made the other way,
+    # is embedded again
+    chunks_version = stamp_of(derive_chunk_vectors)
     known = catalog.entries()
     seen: set[str] = set()
     todo: list[tuple[Path, str]] = []
@@ -167,7 +175,7 @@ def ingest(
             report.failed.append({"path": source, "error": f"cannot read: {error.strerror or error}"})
             continue
         entry = known.get(doc_id)
-        if entry and entry.state == "ready" and entry.sha256 == sha:
+        if entry and entry.state == "ready" and entry.sha256 == sha and entry.chunks_version == chunks_version:
             report.unchanged.append(source)
         else:
             todo.append((path, source))
@@ -188,7 +196,7 @@ def ingest(
         else:
             pending.append((document, chunks))
         if number == len(todo) or sum(len(c) for _, c in pending) >= batch_chunks:
-            _write(pending, known, report, catalog, store, embedder)
+            _write(pending, known, report, catalog, store, embedder, derive_chunk_vectors, chunks_version)
             pending = []
             if progress:
                 progress(number, len(todo))
@@ -198,13 +206,15 @@ def ingest(
             _remove(doc_id, catalog, store)
             report.removed.append(entry.source)
 
-    for document in catalog.stale_statements(STATEMENTS_VERSION):  # new documents, and those of an older finder
+    # what is read from a whole document: statements, people, acronym pairs (new documents, and an older finder's)
+    for document in catalog.stale_statements(FACTS_VERSION):
         try:
-            found = extract_statements(document)
+            found, facts = extract_statements(document), document_facts(document)
+            events = [[(d.text, d.start, d.end) for d in event_dates(st.text, document.date)] for st in found]
         except Exception:  # noqa: BLE001 - the document stays searchable; only its statements are missing
             log.warning("statements of %s could not be found", document.source, exc_info=True)
-            found = []
-        catalog.set_statements(document.id, found, STATEMENTS_VERSION)
+            found, facts, events = [], {}, []
+        catalog.set_statements(document.id, found, FACTS_VERSION, facts, events)
 
     generation = catalog.generation()
     if keywords.stored_generation() != generation:
@@ -214,23 +224,25 @@ def ingest(
     return report
 
 
-def _write(pending, known, report, catalog, store, embedder) -> None:
-    """Embed a batch of documents' chunks in one call and store them between pending and ready.
+def _write(pending, known, report, catalog, store, embedder, derive: bool, version: int) -> None:
+    """Embed a batch of documents' sentences (and chunks) in one call and store them between pending and ready.
 
     All are marked pending first; the earlier chunks of known ones (left-overs of a killed run included) are
-    deleted; the new chunks are written in one upsert; then each is marked ready.
+    deleted; the new chunks are written in one upsert, their sentence vectors and speakers beside them in the
+    catalog; then each is marked ready.
     """
-    texts = [c.text for _, chunks in pending for c in chunks]
-    vectors = embedder.embed(texts) if texts else None
+    vectors, facts = embed_chunks(pending, embedder, derive=derive)
     for document, _ in pending:
         catalog.begin(document)
     for document, _ in pending:
         if document.id in known:
             store.delete(document.id)
-    if texts:
+            catalog.delete_chunks(document.id)
+    if vectors is not None:
         store.add(pending, vectors)
+        catalog.set_chunks(facts)
     for document, chunks in pending:
-        catalog.complete(document, len(chunks))
+        catalog.complete(document, len(chunks), version)
         (report.updated if document.id in known else report.added).append(document.source)
 
 
