@@ -1,4 +1,7 @@
-"""The FastAPI app factory: models loaded once at start-up, one JSON error shape for every error."""
+"""The FastAPI app factory: models loaded once at start-up, one JSON error shape for every error.
+
+Questions are answered concurrently on the server's thread pool (the assistant and its index are shared and
+read-only between ingests); `/health` runs on the event loop, outside that pool, so it never waits for one."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import threading
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import Annotated, Literal, Sequence
@@ -16,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.assemble import assemble
 from assistant.retrieve import Filters
 from assistant.service import Assistant
 from assistant.settings import Settings
@@ -71,7 +74,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.assistant = assistant or Assistant.from_settings(settings or Settings())
+        app.state.assistant = assistant or assemble(settings or Settings())
         app.state.assistant.warm_up()
         watcher = asyncio.create_task(_keep_fresh(app))
         yield
@@ -80,7 +83,6 @@ def create_app(
             await watcher
 
     app = FastAPI(title="Partnership Assistant", version="0.1.0", lifespan=lifespan)
-    app.state.lock = threading.Lock()  # the answerer's sentence cache is not thread-safe
     _add_error_handlers(app)
     resolved = settings or Settings()
     keys = resolved.api_key_list if api_keys is None else tuple(api_keys)
@@ -104,8 +106,7 @@ def create_app(
         A `conversation_id` continues a conversation this key began; any other is 404."""
         f = body.filters
         filters = Filters.of(type=f.type, since=f.since, until=f.until, source=f.source) if f else None
-        with request.app.state.lock:
-            reply = assistant.chat(body.message, body.conversation_id, filters, owner=_owner(request))
+        reply = assistant.chat(body.message, body.conversation_id, filters, owner=_owner(request))
         whole = {**reply.answer.to_dict(), "conversation_id": reply.conversation_id}
         if body.stream or "text/event-stream" in request.headers.get("accept", ""):
             return StreamingResponse(stream.chat_events(reply.answer, whole), media_type="text/event-stream",
@@ -124,9 +125,8 @@ def create_app(
     ) -> dict:
         """Statements across all documents (agreed, proposed, requested, planned, reported), filtered,
         near-duplicates collapsed, each with its citation."""
-        with request.app.state.lock:
-            items = assistant.statements(kind=kind, organisation=organisation, topic=topic or None,
-                                         since=clamp_day(since), until=clamp_day(until))
+        items = assistant.statements(kind=kind, organisation=organisation, topic=topic or None,
+                                     since=clamp_day(since), until=clamp_day(until))
         return {"statements": items}
 
     @app.get("/v1/models", responses={401: _ERRORS})
@@ -139,8 +139,7 @@ def create_app(
     def create_chat_completion(body: CompletionRequest, request: Request, assistant: AssistantDep):
         """OpenAI-compatible: the last user message is the question, earlier messages the conversation."""
         question, history = openai_compat.question_and_history(body.messages)
-        with request.app.state.lock:
-            reply = assistant.chat(question, history=history)
+        reply = assistant.chat(question, history=history)
         if body.stream:
             return StreamingResponse(openai_compat.completion_chunks(reply.answer), media_type="text/event-stream",
                                      headers=stream.SSE_HEADERS)
@@ -162,14 +161,10 @@ async def _keep_fresh(app: FastAPI) -> None:
 
 
 def _refresh_when_idle(app: FastAPI) -> None:
-    if not app.state.lock.acquire(blocking=False):
-        return  # a question is being answered, and refreshes first itself
     try:
-        app.state.assistant.index.refresh()
+        app.state.assistant.index.refresh()  # waits for the questions under way only if there is something new
     except Exception:  # noqa: BLE001 - the next question reports it; the watcher goes on
         log.warning("could not refresh the index", exc_info=True)
-    finally:
-        app.state.lock.release()
 
 
 class BodyLimit:

@@ -10,6 +10,7 @@ from pathlib import Path
 from evals import cli as eval_cli
 from index.errors import AssistantError
 
+from .progress import ProgressBar
 from .settings import Settings
 
 
@@ -59,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_ingest(args, settings: Settings) -> int:
-    from .service import Index
+    from .assemble import open_index
 
-    index = Index.open(settings)
+    index = open_index(settings)
     paths = args.paths or [settings.documents_dir]
     with ProgressBar("ingest", "file") as progress:
         report = index.ingest(paths, progress=progress)
@@ -80,10 +81,10 @@ def run_ingest(args, settings: Settings) -> int:
 
 
 def run_ask(args, settings: Settings) -> int:
+    from .assemble import assemble
     from .retrieve import Filters
-    from .service import Assistant
 
-    assistant = Assistant.from_settings(settings)
+    assistant = assemble(settings)
     filters = Filters.of(type=args.type, since=args.since, until=args.until, source=args.source)
     answer = assistant.ask(args.question, filters, top_k=args.top_k)
     if args.json:
@@ -98,9 +99,9 @@ def run_ask(args, settings: Settings) -> int:
 
 
 def run_statements(args, settings: Settings) -> int:
-    from .service import Assistant
+    from .assemble import assemble
 
-    items = Assistant.from_settings(settings).statements(
+    items = assemble(settings).statements(
         kind=args.kind, organisation=args.organisation, topic=args.topic, since=args.since, until=args.until)
     if args.json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
@@ -125,28 +126,6 @@ def run_serve(args, settings: Settings) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
     return 0
-
-
-class ProgressBar:
-    """A tqdm bar on a terminal, nothing otherwise (logs and pipes stay clean)."""
-
-    def __init__(self, description: str, unit: str) -> None:
-        self.description, self.unit = description, unit
-
-    def __enter__(self):
-        self._bar = None
-        return self.update if sys.stderr.isatty() else None
-
-    def update(self, done: int, total: int) -> None:
-        if self._bar is None:
-            from tqdm import tqdm
-
-            self._bar = tqdm(total=total, unit=self.unit, desc=self.description, file=sys.stderr)
-        self._bar.update(done - self._bar.n)
-
-    def __exit__(self, *exc):
-        if self._bar is not None:
-            self._bar.close()
 
 
 if __name__ == "__main__":

@@ -69,11 +69,14 @@ class Retriever:
         since, until = filters.bounds()
         return self.catalog.select(types=filters.types, since=since, until=until, sources=filters.sources)
 
-    def retrieve(self, question: str, vector: np.ndarray, k: int, filters: Filters | None = None) -> list[Hit]:
-        """The k best chunks by reciprocal rank fusion of dense and keyword rankings, best first.
+    def retrieve(self, question: str, vector: np.ndarray, k: int, filters: Filters | None = None, *,
+                 allowed: list[str] | None = None) -> list[Hit]:
+        """The k best chunks by reciprocal rank fusion of dense and keyword rankings, best first, among the
+        documents the filters let through (or `allowed`, when they were already read).
 
         Mode "dense" or "keyword" uses one ranking alone (to measure what fusion adds)."""
-        allowed = self.allowed_documents(filters)
+        if filters is not None:
+            allowed = self.allowed_documents(filters)
         rankings, weights = [], []
         if self.mode in ("fused", "dense"):
             rankings.append(self.store.search(vector, max(self.candidates, k), allowed))

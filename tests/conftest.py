@@ -34,11 +34,11 @@ def sample_settings(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_index(sample_settings, embedder, tmp_path_factory):
     """documents/ copied and indexed once; tests must not change it."""
-    from assistant.service import Index
+    from assistant.assemble import open_index
 
     corpus = tmp_path_factory.mktemp("corpus") / "documents"
     shutil.copytree(ROOT / "documents", corpus)
-    index = Index.open(sample_settings)
+    index = open_index(sample_settings)
     index.embedder = embedder
     report = index.ingest([corpus])
     assert not report.failed and report.added
@@ -47,9 +47,9 @@ def sample_index(sample_settings, embedder, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def assistant(sample_settings, sample_index):
-    from assistant.service import Assistant
+    from assistant.assemble import assemble
 
-    return Assistant.from_settings(sample_settings, sample_index)
+    return assemble(sample_settings, sample_index)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.service import Index
+from assistant.assemble import open_index
 from assistant.settings import Settings
 from index.embed import SentenceTransformerEmbedder, packaged_model_path
 from index.errors import IndexUnavailable
@@ -90,7 +90,7 @@ def corpus(tmp_path):
 
 def test_ingest_and_search_against_a_chroma_server(tmp_path, server, embedder, corpus):
     settings = Settings(data_dir=tmp_path / "data", chroma_host="127.0.0.1", chroma_port=server)
-    index = Index.open(settings)
+    index = open_index(settings)
     index.embedder = embedder
     assert index.store.location == f"http://127.0.0.1:{server}"
     assert index.store.location.startswith("http://")
@@ -119,7 +119,7 @@ def test_ingest_and_search_against_a_chroma_server(tmp_path, server, embedder, c
     assert found[hits[0][0]].date == "2024-05-02"
 
     # unchanged re-ingest against the server: nothing to do, model untouched
-    again = Index.open(settings)
+    again = open_index(settings)
     report = again.ingest([corpus])
     assert len(report.unchanged) == 3
     assert again.embedder.loaded is False

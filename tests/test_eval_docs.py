@@ -55,14 +55,14 @@ def test_docs_repeats_and_one_docs_is_still_a_list_of_one():
 
 @pytest.mark.slow
 def test_two_docs_folders_are_indexed_together(folders, embedder, monkeypatch, capsys):
-    from assistant.service import Index
     from assistant.settings import Settings
     from evals import cli
+    from index.index import Index
 
     opened = Index.open.__func__
 
-    def with_loaded_model(cls, settings):  # the session's model instead of loading it again
-        index = opened(cls, settings)
+    def with_loaded_model(cls, config):  # the session's model instead of loading it again
+        index = opened(cls, config)
         index.embedder = embedder
         return index
 

@@ -1,6 +1,6 @@
 """Ingest end to end, in process, against a real embedded Chroma under tmp_path and the real packaged model.
 
-The model is loaded once for the whole module; indexes are opened with `Index.open` and given that embedder,
+The model is loaded once for the whole module; indexes are opened with `open_index` and given that embedder,
 except where a test needs a fresh, unloaded one to prove the model is never touched.
 """
 
@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.service import Index
+from assistant.assemble import open_index
 from assistant.settings import Settings
 from index.catalog import Catalog
 from index.document import document_id
 from index.embed import SentenceTransformerEmbedder, packaged_model_path
 from index.errors import PathNotFound
+from index.index import Index
 
 ALPHA = """---
 title: Alpha field report
@@ -52,8 +53,8 @@ Each instructor will train community volunteers in their own branch before the e
 """
 
 
-def open_index(data: Path, embedder) -> Index:
-    index = Index.open(Settings(data_dir=data))
+def opened(data: Path, embedder) -> Index:
+    index = open_index(Settings(data_dir=data))
     if embedder is not None:
         index.embedder = embedder
     return index
@@ -88,7 +89,7 @@ SOURCES = {"docs/alpha.md", "docs/beta.md", "docs/gamma.txt", "docs/sub/delta.tx
 
 
 def test_first_ingest_adds_every_file(tmp_path, corpus, embedder):
-    index = open_index(tmp_path / "data", embedder)
+    index = opened(tmp_path / "data", embedder)
     report = index.ingest([corpus])
     assert set(report.added) == SOURCES
     assert report.updated == [] and report.unchanged == [] and report.removed == [] and report.failed == []
@@ -104,12 +105,12 @@ def test_first_ingest_adds_every_file(tmp_path, corpus, embedder):
 
 def test_unchanged_reingest_does_not_load_the_model(tmp_path, corpus, embedder):
     data = tmp_path / "data"
-    first = open_index(data, embedder).ingest([corpus])
+    first = opened(data, embedder).ingest([corpus])
     assert len(first.added) == 4
 
     fresh = SentenceTransformerEmbedder(packaged_model_path())
     assert fresh.loaded is False
-    index = open_index(data, None)
+    index = opened(data, None)
     index.embedder = fresh
     report = index.ingest([corpus])
     assert set(report.unchanged) == SOURCES
@@ -121,8 +122,8 @@ def test_unchanged_reingest_does_not_load_the_model(tmp_path, corpus, embedder):
 
 def test_unchanged_reingest_with_open_default_embedder_stays_unloaded(tmp_path, corpus, embedder):
     data = tmp_path / "data"
-    open_index(data, embedder).ingest([corpus])
-    index = Index.open(Settings(data_dir=data))  # its own embedder, never loaded
+    opened(data, embedder).ingest([corpus])
+    index = open_index(Settings(data_dir=data))  # its own embedder, never loaded
     report = index.ingest([corpus])
     assert len(report.unchanged) == 4
     assert index.embedder.loaded is False
@@ -130,7 +131,7 @@ def test_unchanged_reingest_with_open_default_embedder_stays_unloaded(tmp_path, 
 
 def test_changed_file_is_updated_and_old_chunks_are_gone(tmp_path, corpus, embedder):
     data = tmp_path / "data"
-    index = open_index(data, embedder)
+    index = opened(data, embedder)
     index.ingest([corpus])
     beta_id = document_id("docs/beta.md")
     old = index.store.collection.get(where={"doc_id": beta_id}, include=["documents"])
@@ -141,7 +142,7 @@ def test_changed_file_is_updated_and_old_chunks_are_gone(tmp_path, corpus, embed
         "# Beta meeting notes\n\nThe meeting discussed the zephyrine warehouse relocation only.\n"
         "Nobody mentioned the earlier programme again.\n"
     )
-    index = open_index(data, embedder)
+    index = opened(data, embedder)
     report = index.ingest([corpus])
     assert report.updated == ["docs/beta.md"]
     assert report.added == [] and report.removed == []
@@ -163,7 +164,7 @@ def test_changed_file_is_updated_and_old_chunks_are_gone(tmp_path, corpus, embed
 
 def test_deleted_file_is_removed_from_chroma_and_bm25(tmp_path, corpus, embedder):
     data = tmp_path / "data"
-    index = open_index(data, embedder)
+    index = opened(data, embedder)
     index.ingest([corpus])
     gamma_id = document_id("docs/gamma.txt")
     assert gamma_id in chroma_doc_ids(index)
@@ -171,7 +172,7 @@ def test_deleted_file_is_removed_from_chroma_and_bm25(tmp_path, corpus, embedder
     assert index.keywords.search("warehouses", 5)
 
     (corpus / "gamma.txt").unlink()
-    index = open_index(data, embedder)
+    index = opened(data, embedder)
     report = index.ingest([corpus])
     assert report.removed == ["docs/gamma.txt"]
     assert report.added == [] and report.updated == []
@@ -185,7 +186,7 @@ def test_deleted_file_is_removed_from_chroma_and_bm25(tmp_path, corpus, embedder
 
 def test_corrupt_file_is_reported_and_the_rest_indexed(tmp_path, corpus, embedder):
     (corpus / "bad.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(64) + b"\x00garbage, not a pdf at all")
-    index = open_index(tmp_path / "data", embedder)
+    index = opened(tmp_path / "data", embedder)
     report = index.ingest([corpus])
     assert set(report.added) == SOURCES
     assert len(report.failed) == 1
@@ -199,7 +200,7 @@ def test_corrupt_file_is_reported_and_the_rest_indexed(tmp_path, corpus, embedde
 
 
 def test_missing_path_raises(tmp_path, corpus, embedder):
-    index = open_index(tmp_path / "data", embedder)
+    index = opened(tmp_path / "data", embedder)
     with pytest.raises(PathNotFound):
         index.ingest([tmp_path / "no-such-folder"])
     with pytest.raises(PathNotFound):
@@ -212,7 +213,7 @@ def test_dates_come_from_content_never_from_mtime(tmp_path, corpus, embedder):
     for file in corpus.rglob("*"):
         if file.is_file():
             os.utime(file, (old, old))
-    index = open_index(tmp_path / "data", embedder)
+    index = opened(tmp_path / "data", embedder)
     index.ingest([corpus])
     documents = {d["source"]: d for d in index.catalog.documents()}
     assert set(documents) == SOURCES
@@ -233,7 +234,7 @@ def test_dates_come_from_content_never_from_mtime(tmp_path, corpus, embedder):
 
 def test_catalog_counts_match_chroma(tmp_path, corpus, embedder):
     data = tmp_path / "data"
-    index = open_index(data, embedder)
+    index = opened(data, embedder)
     index.ingest([corpus])
     per_doc = chroma_doc_ids(index)
     documents = index.catalog.documents()
@@ -249,7 +250,7 @@ def test_catalog_counts_match_chroma(tmp_path, corpus, embedder):
 
 def test_a_path_with_no_files_changes_nothing(tmp_path, corpus, embedder):
     """Ingesting an empty folder is refused before anything is removed from the index."""
-    index = open_index(tmp_path / "data", embedder)
+    index = opened(tmp_path / "data", embedder)
     index.ingest([corpus])
     empty = tmp_path / "empty"
     empty.mkdir()

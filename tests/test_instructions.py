@@ -42,18 +42,18 @@ def test_ordinary_sentences_are_not(sentence):
 @pytest.fixture(scope="module")
 def injected(embedder, tmp_path_factory):
     """A real index of one document with instructions in it, and the assistant over it."""
-    from assistant.service import Assistant, Index
+    from assistant.assemble import assemble, open_index
     from assistant.settings import Settings
 
     folder = tmp_path_factory.mktemp("injected") / "docs"
     folder.mkdir()
     (folder / "logistics.md").write_text(NOTES, encoding="utf-8")
     settings = Settings(data_dir=tmp_path_factory.mktemp("injected-data"), documents_dir=folder)
-    index = Index.open(settings)
+    index = open_index(settings)
     index.embedder = embedder
     report = index.ingest([folder])
     assert report.added and not report.failed
-    return Assistant.from_settings(settings, index)
+    return assemble(settings, index)
 
 
 def test_chunks_keep_the_sentence_in_their_text_but_not_among_their_quotes(injected):

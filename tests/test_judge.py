@@ -59,7 +59,7 @@ ALIASES = {"ICRC": "International Committee of the Red Cross", "IRCS": "Iranian 
 
 @pytest.fixture(scope="module")
 def partners(tmp_path_factory, embedder):
-    from assistant.service import Assistant, Index
+    from assistant.assemble import assemble, open_index
     from assistant.settings import Settings
 
     root = tmp_path_factory.mktemp("judge")
@@ -68,10 +68,10 @@ def partners(tmp_path_factory, embedder):
     (corpus / "partnership-meeting.md").write_text(PARTNERS, encoding="utf-8")
     (corpus / "coastal-news.md").write_text(OTHERS, encoding="utf-8")
     settings = Settings(data_dir=root / "data", documents_dir=corpus)
-    index = Index.open(settings)
+    index = open_index(settings)
     index.embedder = embedder
     assert not index.ingest([corpus]).failed
-    return Assistant.from_settings(settings, index)
+    return assemble(settings, index)
 
 
 def ask(assistant, question: str) -> dict:

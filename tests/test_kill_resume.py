@@ -62,8 +62,8 @@ def make_corpus(folder: Path, files: int = 40) -> None:
 
 def command(data: Path, corpus: Path) -> list[str]:
     code = (
-        "from assistant.settings import Settings; from assistant.service import Index; "
-        f"Index.open(Settings(data_dir={str(data)!r})).ingest([{str(corpus)!r}])"
+        "from assistant.settings import Settings; from assistant.assemble import open_index; "
+        f"open_index(Settings(data_dir={str(data)!r})).ingest([{str(corpus)!r}])"
     )
     return [sys.executable, "-c", code]
 

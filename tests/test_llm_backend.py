@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.assemble import assemble
 from assistant.service import Assistant
 from assistant.settings import LLMSettings, Settings
 from assistant.written import INSTRUCTION_LIKE, SupportCheck, claims, prompt, sources
@@ -100,7 +101,7 @@ def llm_url():
 
 def written(sample_settings, sample_index, **llm) -> Assistant:
     settings = sample_settings.model_copy(update={"llm": LLMSettings(**llm)})
-    return Assistant.from_settings(settings, sample_index)
+    return assemble(settings, sample_index)
 
 
 @pytest.mark.slow
@@ -144,13 +145,13 @@ def test_an_unreachable_server_falls_back_with_a_note(sample_settings, sample_in
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory, embedder):
     """The sample documents plus a note that carries an injected instruction, indexed apart."""
-    from assistant.service import Index
+    from assistant.assemble import open_index
 
     corpus = tmp_path_factory.mktemp("injected") / "documents"
     shutil.copytree(ROOT / "documents", corpus)
     (corpus / "2026-02-10-orthopaedic-supplies.md").write_text(INJECTION, encoding="utf-8")
     settings = Settings(data_dir=tmp_path_factory.mktemp("injected-index"))
-    index = Index.open(settings)
+    index = open_index(settings)
     index.embedder = embedder
     assert not index.ingest([corpus]).failed
     return settings, index

