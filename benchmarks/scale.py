@@ -4,18 +4,22 @@
 
 The larger corpora are built from the ClapNQ passages (../shared/data/clapnq). Each synthetic chunk joins a run
 of 2 to 4 consecutive sentences of one passage with 1 or 2 sentences of another, so that the texts are distinct;
-ten chunks make a document. Embedding 100k chunks with the model would take over an hour on 2 cores, so each
-sentence is embedded once and a chunk's vector is the normalised mean of its sentences' vectors: the index holds
-real vectors of the model's space and real texts, but not the vectors the model would give those exact texts.
-The chunks are written with the project's own stores (catalog, Chroma, BM25) and the index is served by
-`assistant serve`; questions are the ClapNQ questions, so each request embeds the question, searches both
-indexes and embeds the sentences of chunks it has not seen before (the answerer's cache starts empty).
+ten chunks make a document. Each distinct sentence is embedded once by the model, and a chunk's vector is the
+normalised mean of its sentences' vectors: what `assistant ingest` stores by default (ASSISTANT_CHUNK_VECTORS=
+sentences), so the index holds the vectors ingest would give these texts. The chunks, their sentence vectors and
+speakers, and each document's statements and people are written with the project's own stores (catalog, Chroma,
+BM25), and the index is served by `assistant serve`. Questions are the ClapNQ questions (the server keeps no
+answers, so a repeated question is answered anew).
+
+Measured per size: `/chat` p50/p95 for one client in sequence (and its throughput), then 8 concurrent clients for
+`--seconds` (throughput, p50/p95, errors) while a ninth polls `/health` (its p50/p95), and the server's RSS.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import platform
@@ -62,9 +66,13 @@ def sentence_vectors(embedder, sentences: list[str]) -> np.ndarray:
 
 def build(size: int, passages: list[list[str]], index_of: dict[str, int], vectors: np.ndarray) -> Path:
     """An index of `size` synthetic chunks under .data/bench-scale/SIZE (reused when already complete)."""
-    from assistant.service import Index
+    from assistant.assemble import open_index
     from assistant.settings import Settings
+    from index.catalog import ChunkFacts
     from index.document import Chunk, Document, chunk_id, document_id
+    from index.facts import chunks_version, document_facts, speaker_row
+    from index.ingest import FACTS_VERSION
+    from index.statements import extract
 
     folder = WORK / str(size)
     if (folder / "complete").exists():
@@ -72,13 +80,13 @@ def build(size: int, passages: list[list[str]], index_of: dict[str, int], vector
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
-    index = Index.open(Settings(data_dir=folder))
+    index = open_index(Settings(data_dir=folder))
     rng = np.random.default_rng(size)
-    started, batch, batch_vectors, written = time.perf_counter(), [], [], 0
+    started, batch, batch_vectors, facts, written = time.perf_counter(), [], [], [], 0
     for d in range(0, size, 10):
         source = f"bench/{size}/{d // 10:06d}.md"
         doc_id = document_id(source)
-        texts, spans, chunk_vectors = [], [], []
+        texts, spans, chunk_vectors, sentence_rows = [], [], [], []
         for _ in range(min(10, size - d)):
             a, b = rng.integers(len(passages), size=2)
             n = int(rng.integers(2, 5))
@@ -86,7 +94,9 @@ def build(size: int, passages: list[list[str]], index_of: dict[str, int], vector
             chosen = passages[a][first:first + n] + passages[b][: int(rng.integers(1, 3))]
             texts.append(" ".join(chosen))
             spans.append(chosen)
-            mean = vectors[[index_of[s] for s in chosen]].mean(axis=0)
+            rows = vectors[[index_of[s] for s in chosen]]
+            sentence_rows.append(rows)
+            mean = rows.mean(axis=0)
             chunk_vectors.append(mean / np.linalg.norm(mean))
         text, chunks, offset = "", [], 0
         for position, (chunk_text, sentences) in enumerate(zip(texts, spans)):
@@ -101,14 +111,20 @@ def build(size: int, passages: list[list[str]], index_of: dict[str, int], vector
             offset += 1
         document = Document(doc_id, source, text, f"Synthetic document {d // 10}", "wikipedia", None,
                             hashlib.sha256(text.encode()).hexdigest())
+        facts += [ChunkFacts(c.id, doc_id, c.start, c.end, c.sentences,
+                             tuple(speaker_row(text, s, e) for s, e in c.sentences), rows)
+                  for c, rows in zip(chunks, sentence_rows)]
         batch.append((document, chunks))
         batch_vectors += chunk_vectors
         if len(batch_vectors) >= 2000 or d + 10 >= size:
             for document_, _ in batch:
                 index.catalog.begin(document_)
             index.store.add(batch, np.vstack(batch_vectors).astype(np.float32))
+            index.catalog.set_chunks(facts)
             for document_, chunks_ in batch:
-                index.catalog.complete(document_, len(chunks_))
+                index.catalog.complete(document_, len(chunks_), chunks_version(True))
+                index.catalog.set_statements(document_.id, extract(document_), FACTS_VERSION, document_facts(document_))
+            facts = []
             written += len(batch_vectors)
             batch, batch_vectors = [], []
             print(f"  {size}: {written} chunks written ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
@@ -123,43 +139,62 @@ def percentile(values: list[float], q: float) -> float:
     return round(ordered[max(0, int(np.ceil(q / 100 * len(ordered))) - 1)], 1)
 
 
-def measure(folder: Path, questions: list[str], requests: int, clients: int) -> dict:
+def measure(folder: Path, questions: list[str], requests: int, clients: int, seconds: float) -> dict:
     import httpx
 
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(folder)}
+    questions = itertools.cycle(questions)  # the server keeps no answers: a repeated question is answered anew
     with running_server(env) as (server, base, health):
         with httpx.Client(timeout=120) as client:
-            for q in questions[:5]:
-                client.post(base + "/chat", json={"message": q}).raise_for_status()
+            for _ in range(5):  # warm-up
+                client.post(base + "/chat", json={"message": next(questions)}).raise_for_status()
             latencies = []
-            for q in questions[5:5 + requests]:
-                started = time.perf_counter()
-                client.post(base + "/chat", json={"message": q}).raise_for_status()
-                latencies.append((time.perf_counter() - started) * 1000)
-        load = questions[5 + requests:5 + requests + clients * 25]
-        loaded, errors = [], []
+            started = time.perf_counter()
+            for _ in range(requests):
+                asked = time.perf_counter()
+                client.post(base + "/chat", json={"message": next(questions)}).raise_for_status()
+                latencies.append((time.perf_counter() - asked) * 1000)
+            one_client_rps = requests / (time.perf_counter() - started)
+        loaded, errors, health_ms = [], [], []
+        lock, stop = threading.Lock(), time.perf_counter() + seconds
 
-        def worker(part: list[str]) -> None:
+        def worker() -> None:
             with httpx.Client(timeout=120) as client:
-                for q in part:
-                    started = time.perf_counter()
-                    response = client.post(base + "/chat", json={"message": q})
-                    (loaded if response.status_code == 200 else errors).append((time.perf_counter() - started) * 1000)
+                while time.perf_counter() < stop:
+                    with lock:
+                        q = next(questions)
+                    asked = time.perf_counter()
+                    try:
+                        ok = client.post(base + "/chat", json={"message": q}).status_code == 200
+                    except httpx.HTTPError:
+                        ok = False
+                    (loaded if ok else errors).append((time.perf_counter() - asked) * 1000)
 
-        threads = [threading.Thread(target=worker, args=(load[i::clients],)) for i in range(clients)]
+        def poll_health() -> None:
+            with httpx.Client(timeout=30) as client:
+                while time.perf_counter() < stop:
+                    asked = time.perf_counter()
+                    client.get(base + "/health").raise_for_status()
+                    health_ms.append((time.perf_counter() - asked) * 1000)
+                    time.sleep(0.1)
+
+        threads = [threading.Thread(target=worker) for _ in range(clients)] + [threading.Thread(target=poll_health)]
         started = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        seconds = time.perf_counter() - started
+        elapsed = time.perf_counter() - started
         memory = memory_mb(server.pid)
     return {
         "chunks": health["chunks"], "documents": health["documents"],
         "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95), "requests": len(latencies),
-        "concurrent_clients": clients, "concurrent_requests": len(loaded), "errors": len(errors),
-        "throughput_rps": round(len(loaded) / seconds, 2),
-        "concurrent_p50_ms": percentile(loaded, 50), "concurrent_p95_ms": percentile(loaded, 95), **memory,
+        "one_client_rps": round(one_client_rps, 2),
+        "concurrent_clients": clients, "concurrent_seconds": round(elapsed, 1), "concurrent_requests": len(loaded),
+        "errors": len(errors), "throughput_rps": round(len(loaded) / elapsed, 2),
+        "speedup": round(len(loaded) / elapsed / one_client_rps, 2),
+        "concurrent_p50_ms": percentile(loaded, 50), "concurrent_p95_ms": percentile(loaded, 95),
+        "health_p50_ms": percentile(health_ms, 50), "health_p95_ms": percentile(health_ms, 95), **memory,
     }
 
 
@@ -167,7 +202,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--requests", type=int, default=100, help="sequential requests for p50/p95")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (25 requests each)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--seconds", type=float, default=60, help="how long the concurrent clients ask")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -184,12 +220,12 @@ def main() -> None:
     rng = np.random.default_rng(0)
     questions = [questions[i] for i in rng.permutation(len(questions))]
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "sizes": []}
+               "device": embedder.device, "sizes": []}
     for size in args.sizes:
         started = time.perf_counter()
         folder = build(size, passages, index_of, vectors)
         print(f"{size}: index ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        results["sizes"].append(measure(folder, questions, args.requests, args.clients))
+        results["sizes"].append(measure(folder, questions, args.requests, args.clients, args.seconds))
         print(json.dumps(results["sizes"][-1]), file=sys.stderr)
     print(json.dumps(results, indent=None if args.json else 2))
 

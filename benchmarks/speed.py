@@ -1,6 +1,7 @@
 """Speed and memory of the assistant, measured the way a user meets them.
 
-1. Ingestion throughput against the embedding model alone on the same chunks (ClapNQ passages as files).
+1. Ingestion throughput of a whole `assistant ingest` process against a process running the embedding model alone
+   on the same chunk texts (ClapNQ passages as files).
 2. A no-op re-ingest of documents/ (a real `assistant ingest` process, wall time).
 3. POST /chat latency (p50, p95) after warm-up and the server's memory, over real HTTP.
 
@@ -50,12 +51,13 @@ def passages(limit: int) -> list[tuple[str, str]]:
 
 
 def ingestion(limit: int, repeats: int) -> dict:
-    """Ingest into a fresh index, then embed the same chunks with the model alone; interleaved, `repeats` times.
+    """A whole `assistant ingest` process into a fresh index, then a process running the bare model on the same
+    chunk texts (load, then embed in the batches ingest uses); interleaved, `repeats` times, both wall clock.
 
-    On a 2-core machine single runs move by 20% or more with other load and CPU state; the medians are reported.
-    """
-    from assistant.service import Index
-    from assistant.settings import Settings
+    The ingest process reads, chunks, finds statements and people, embeds every sentence (and, with
+    ASSISTANT_CHUNK_VECTORS=chunks, every chunk), and writes Chroma, the catalog and BM25. On a 2-core machine
+    single runs move by 20% or more with other load; the medians are reported."""
+    from index.catalog import Catalog
 
     ingest_rates, model_rates, ratios = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,24 +65,28 @@ def ingestion(limit: int, repeats: int) -> dict:
         corpus.mkdir()
         for i, (title, text) in enumerate(passages(limit)):
             (corpus / f"{i:04d}.md").write_text(f"---\ntitle: {json.dumps(title)}\ntype: wiki\n---\n{text}\n")
-        embedder = Index.open(Settings(data_dir=Path(tmp) / "warm")).embedder
-        embedder.embed(["warm up"])
         for run in range(repeats):
-            index = Index.open(Settings(data_dir=Path(tmp) / f"data{run}"))
-            index.embedder = embedder
+            data = Path(tmp) / f"data{run}"
+            env = {**os.environ, "ASSISTANT_DATA_DIR": str(data)}
             started = time.perf_counter()
-            report = index.ingest([corpus])
+            out = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(corpus), "--json"], cwd=ROOT,
+                                 env=env, check=True, capture_output=True, text=True)
             ingest_seconds = time.perf_counter() - started
-            texts = [text for _, text, _ in index.store.rows()]
+            report = json.loads(out.stdout)
+            catalog = Catalog(data / "catalog.sqlite3")
+            texts = [(catalog.text(doc_id) or "")[start:end] for doc_id, start, end in catalog._db.execute(
+                'SELECT document_id, start, "end" FROM chunks ORDER BY document_id, start')]
+            catalog.close()
+            (Path(tmp) / "texts.json").write_text(json.dumps(texts))
             started = time.perf_counter()
-            for i in range(0, len(texts), 64):  # the batches ingest uses
-                embedder.embed(texts[i:i + 64])
+            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bare_model.py"), str(Path(tmp) / "texts.json")],
+                           cwd=ROOT, env=env, check=True)
             model_seconds = time.perf_counter() - started
             ingest_rates.append(len(texts) / ingest_seconds)
             model_rates.append(len(texts) / model_seconds)
             ratios.append(model_seconds / ingest_seconds)
     return {
-        "files": len(report.added), "chunks": len(texts), "repeats": repeats,
+        "files": report["added"], "chunks": len(texts), "repeats": repeats,
         "ingest_chunks_per_s": round(statistics.median(ingest_rates), 2),
         "model_chunks_per_s": round(statistics.median(model_rates), 2),
         "ratio": round(statistics.median(ratios), 3),
