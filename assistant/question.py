@@ -103,8 +103,8 @@ def analyze(text: str, aliases: dict[str, str] | None = None) -> Question:
 
 
 _NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|"
-    r"billions?|single|several|half"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+    r"(?:twen|thir|for|fif|six|seven|eigh|nine)ty|dozens?|hundreds?|thousands?|millions?|billions?|single|several|half"
 )
 _COUNT = re.compile(r"(?<![\w-])(?!(?:19|20)\d\d\b)\d[\d,.]*(?:%|\b)|\b(?:" + _NUMBER_WORDS + r")\b", re.I)
 _DATE = re.compile(

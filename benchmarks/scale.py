@@ -134,6 +134,27 @@ def build(size: int, passages: list[list[str]], index_of: dict[str, int], vector
     return folder
 
 
+def store_words(folder: Path, embedder, sentences: list[str]) -> None:
+    """The vectors of every word the corpus uses, as ingest stores them for the judge (once per index)."""
+    from index.catalog import Catalog
+    from index.terms import words
+
+    if (folder / "words-complete").exists():
+        return
+    vocabulary = sorted({w for s in sentences for w in words(s)})
+    key = hashlib.sha256("\n".join(vocabulary).encode("utf-8")).hexdigest()[:16]
+    cache = WORK / f"words-{key}.npy"
+    if cache.exists():
+        vectors = np.load(cache)
+    else:
+        vectors = np.vstack([embedder.embed(vocabulary[i:i + 1024]) for i in range(0, len(vocabulary), 1024)])
+        np.save(cache, vectors)
+    catalog = Catalog(folder / "catalog.sqlite3")
+    catalog.set_chunks([], dict(zip(vocabulary, vectors)))
+    catalog.close()
+    (folder / "words-complete").write_text(f"{len(vocabulary)} words\n")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return round(ordered[max(0, int(np.ceil(q / 100 * len(ordered))) - 1)], 1)
@@ -204,6 +225,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="sequential requests for p50/p95")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=60, help="how long the concurrent clients ask")
+    parser.add_argument("--build-only", action="store_true", help="build (or keep) the indexes, measure nothing")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -213,7 +235,7 @@ def main() -> None:
     passages, questions = clapnq()
     sentences = sorted({s for p in passages for s in p})
     index_of = {s: i for i, s in enumerate(sentences)}
-    embedder = SentenceTransformerEmbedder(packaged_model_path())
+    embedder = SentenceTransformerEmbedder(packaged_model_path(), device=os.environ.get("ASSISTANT_DEVICE", "auto"))
     started = time.perf_counter()
     vectors = sentence_vectors(embedder, sentences)
     print(f"{len(sentences)} sentences embedded or loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
@@ -224,7 +246,10 @@ def main() -> None:
     for size in args.sizes:
         started = time.perf_counter()
         folder = build(size, passages, index_of, vectors)
+        store_words(folder, embedder, sentences)
         print(f"{size}: index ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        if args.build_only:
+            continue
         results["sizes"].append(measure(folder, questions, args.requests, args.clients, args.seconds))
         print(json.dumps(results["sizes"][-1]), file=sys.stderr)
     print(json.dumps(results, indent=None if args.json else 2))

@@ -7,6 +7,7 @@ given. Chroma never embeds anything itself here: vectors are always passed in.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -27,6 +28,7 @@ class ChromaStore:
         self.path, self.host, self.port, self.collection_name = path, host, port, collection
         self._client = None
         self._collection = None
+        self._opening = threading.Lock()  # request threads may all ask for the collection at once
 
     @property
     def location(self) -> str:
@@ -35,6 +37,12 @@ class ChromaStore:
     @property
     def collection(self):
         """Connects on first use, so that commands with nothing to store never import Chroma."""
+        if self._collection is not None:
+            return self._collection
+        with self._opening:
+            return self._open()
+
+    def _open(self):
         if self._collection is None:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
@@ -60,9 +68,10 @@ class ChromaStore:
     def reopen(self) -> None:
         """Read the index afresh on next use: an embedded index keeps what it read in memory, so another process's
         writes (an ingest while the server runs) are seen only by a new client. A Chroma server is always current."""
-        if self.host is None and self._client is not None:
-            self._client.close()  # the last client of this folder stops its in-memory view
-        self._client = self._collection = None
+        with self._opening:
+            if self.host is None and self._client is not None:
+                self._client.close()  # the last client of this folder stops its in-memory view
+            self._client = self._collection = None
 
     def add(self, documents: Sequence[tuple[Document, Sequence[Chunk]]], vectors: np.ndarray) -> None:
         """Write the chunks of several documents in as few calls as Chroma allows (upsert: a rerun is harmless)."""
