@@ -68,6 +68,7 @@ def build(size: int, passages: list[list[str]], index_of: dict[str, int], vector
     """An index of `size` synthetic chunks under .data/bench-scale/SIZE (reused when already complete)."""
     from assistant.assemble import open_index
     from assistant.settings import Settings
+    from index.attribute import people
     from index.catalog import ChunkFacts
     from index.document import Chunk, Document, chunk_id, document_id
     from index.facts import chunks_version, document_facts, speaker_row
@@ -111,8 +112,9 @@ def build(size: int, passages: list[list[str]], index_of: dict[str, int], vector
             offset += 1
         document = Document(doc_id, source, text, f"Synthetic document {d // 10}", "wikipedia", None,
                             hashlib.sha256(text.encode()).hexdigest())
+        known = people(text)
         facts += [ChunkFacts(c.id, doc_id, c.start, c.end, c.sentences,
-                             tuple(speaker_row(text, s, e) for s, e in c.sentences), rows)
+                             tuple(speaker_row(text, s, e, known) for s, e in c.sentences), rows)
                   for c, rows in zip(chunks, sentence_rows)]
         batch.append((document, chunks))
         batch_vectors += chunk_vectors
