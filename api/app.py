@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import hmac
+import json
 import logging
 import threading
+import time
 from contextlib import asynccontextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Literal, Sequence
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from slowapi import Limiter
+from slowapi.errors import RateLimitExceeded
+from slowapi.middleware import SlowAPIMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.library import Library
 from assistant.retrieve import Filters
 from assistant.service import Assistant
 from assistant.settings import Settings
 from index.errors import AssistantError
 from index.statements import KINDS
 
-from . import openai_compat, stream
+from . import documents, openai_compat, stream
+from .documents import CallerDep, visible_groups
+from .keys import OPEN, PUBLIC, KeyRing
 from .schemas import (
     DATE_PATTERN,
     MAX_FILTER_VALUES,
@@ -36,6 +46,7 @@ from .schemas import (
 )
 
 log = logging.getLogger("assistant.api")
+access_log = logging.getLogger("assistant.access")
 STATIC = Path(__file__).parent / "static"
 _ERRORS = {"model": ErrorOut}
 REFRESH_SECONDS = 2.0  # how often an idle server looks for another process's ingest
@@ -59,6 +70,7 @@ def _owner(request: Request) -> str:
     """Whose conversations these are: a digest of the caller's API key, or "" when the server has no keys."""
     if not request.app.state.keys:
         return ""
+    # a digest of the key, not its id: conversations begun before keys had ids stay their owners'
     given = request.headers.get("authorization", "").partition(" ")[2].strip()
     return hashlib.sha256(given.encode("utf-8")).hexdigest()[:32]
 
@@ -73,37 +85,53 @@ def create_app(
     async def lifespan(app: FastAPI):
         app.state.assistant = assistant or Assistant.from_settings(settings or Settings())
         app.state.assistant.warm_up()
+        app.state.library = Library(app.state.assistant.index, max_upload_bytes=int(resolved.max_upload_mb * 2**20),
+                                    on_change=lambda: _refresh_when_idle(app))
         watcher = asyncio.create_task(_keep_fresh(app))
         yield
         watcher.cancel()
         with suppress(asyncio.CancelledError):
             await watcher
+        app.state.library.close()
 
-    app = FastAPI(title="Partnership Assistant", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="Partnership Assistant", version="0.1.0", lifespan=lifespan,
+                  responses={429: {"model": ErrorOut, "description": "over the key's rate limit"}})
     app.state.lock = threading.Lock()  # the answerer's sentence cache is not thread-safe
     _add_error_handlers(app)
     resolved = settings or Settings()
-    keys = resolved.api_key_list if api_keys is None else tuple(api_keys)
+    keys = (KeyRing.parse(resolved.api_keys, resolved.api_keys_file) if api_keys is None
+            else KeyRing.parse(",".join(api_keys)))
     app.state.keys = keys
-    if keys:
-        _require_api_keys(app, keys)
-    app.add_middleware(BodyLimit, max_bytes=resolved.max_body_kb * 1024)
+    if resolved.rate_limit.strip():  # innermost: it counts by the caller the guard below found
+        app.state.limiter = Limiter(key_func=_rate_key, default_limits=[resolved.rate_limit.strip()])
+        app.add_middleware(SlowAPIMiddleware)
+    _guard(app, keys)
+    upload_bytes = int(resolved.max_upload_mb * 2**20) + 64 * 1024  # the form's own fields and boundaries
+    app.add_middleware(BodyLimit, max_bytes=resolved.max_body_kb * 1024, larger={"/documents": upload_bytes})
+    origins = [o.strip() for o in resolved.cors_origins.split(",") if o.strip()]
+    if origins:  # outermost, so that a refused request still carries the headers a browser needs to read it
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type"])
+    app.include_router(documents.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/health", response_model=Health)
-    async def read_health(request: Request) -> dict:
-        """Counts of the index questions are answered from; on the event loop, so it never waits for a question."""
-        return request.app.state.assistant.health()
+    async def read_health(request: Request, caller: CallerDep) -> dict:
+        """Counts of the index questions are answered from, of the documents the key (if any) may see; on the
+        event loop, so it never waits for a question."""
+        return request.app.state.assistant.health(visible_groups(caller))
 
     @app.post("/chat", response_model=AnswerOut, responses={
         200: {"content": _sse(["delta", "citations", "done"], "JSON: {text}, then {citations, refused}, then the "
                               "whole Answer object with conversation_id")},
         400: _ERRORS, 401: _ERRORS, 404: _ERRORS, 413: _ERRORS, 422: _ERRORS})
-    def create_chat_answer(body: ChatRequest, request: Request, assistant: AssistantDep):
+    def create_chat_answer(body: ChatRequest, request: Request, assistant: AssistantDep, caller: CallerDep):
         """The Answer object; with `"stream": true` or `Accept: text/event-stream`, server-sent events:
         `delta` events with the answer text as it is written, then `citations`, then `done` with the whole object.
         A `conversation_id` continues a conversation this key began; any other is 404."""
         f = body.filters
-        filters = Filters.of(type=f.type, since=f.since, until=f.until, source=f.source) if f else None
+        filters = Filters.of(type=f.type, since=f.since, until=f.until, source=f.source) if f else Filters()
+        filters = replace(filters, groups=visible_groups(caller))
         with request.app.state.lock:
             reply = assistant.chat(body.message, body.conversation_id, filters, owner=_owner(request))
         whole = {**reply.answer.to_dict(), "conversation_id": reply.conversation_id}
@@ -114,7 +142,7 @@ def create_app(
 
     @app.get("/statements", responses={401: _ERRORS, 422: _ERRORS})
     def list_statements(
-        request: Request, assistant: AssistantDep,
+        request: Request, assistant: AssistantDep, caller: CallerDep,
         kind: Annotated[list[Literal[KINDS]] | None, Query(max_length=MAX_FILTER_VALUES)] = None,
         organisation: Annotated[list[Annotated[str, Query(max_length=MAX_VALUE_CHARS)]] | None,
                                 Query(max_length=MAX_FILTER_VALUES)] = None,
@@ -125,7 +153,7 @@ def create_app(
         """Statements across all documents (agreed, proposed, requested, planned, reported), filtered,
         near-duplicates collapsed, each with its citation."""
         with request.app.state.lock:
-            items = assistant.statements(kind=kind, organisation=organisation, topic=topic or None,
+            items = assistant.statements(visible_groups(caller), kind=kind, organisation=organisation, topic=topic or None,
                                          since=clamp_day(since), until=clamp_day(until))
         return {"statements": items}
 
@@ -136,11 +164,12 @@ def create_app(
     @app.post("/v1/chat/completions", responses={
         200: {"content": _sse(["message"], "a chat.completion.chunk as JSON, then [DONE]")},
         400: _ERRORS, 401: _ERRORS, 413: _ERRORS, 422: _ERRORS})
-    def create_chat_completion(body: CompletionRequest, request: Request, assistant: AssistantDep):
+    def create_chat_completion(body: CompletionRequest, request: Request, assistant: AssistantDep,
+                               caller: CallerDep):
         """OpenAI-compatible: the last user message is the question, earlier messages the conversation."""
         question, history = openai_compat.question_and_history(body.messages)
         with request.app.state.lock:
-            reply = assistant.chat(question, history=history)
+            reply = assistant.chat(question, filters=Filters(groups=visible_groups(caller)), history=history)
         if body.stream:
             return StreamingResponse(openai_compat.completion_chunks(reply.answer), media_type="text/event-stream",
                                      headers=stream.SSE_HEADERS)
@@ -176,16 +205,20 @@ class BodyLimit:
     """Refuses a request body over `max_bytes` with 413 before the app reads it: by its Content-Length, or, for a
     chunked body, once that many bytes have arrived."""
 
-    def __init__(self, app, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app, max_bytes: int, larger: dict[str, int] | None = None) -> None:
+        self.app, self.max_bytes, self.larger = app, max_bytes, larger or {}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        too_large = _error(413, "too_large", f"the request body is over {self.max_bytes // 1024} KB")
+        limit = self.larger.get(scope["path"], self.max_bytes) if scope["method"] == "POST" else self.max_bytes
+        return await self._limited(scope, receive, send, limit)
+
+    async def _limited(self, scope, receive, send, limit: int):
+        too_large = _error(413, "too_large", f"the request body is over {limit // 1024} KB")
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None:
-            if not length.isdigit() or int(length) > self.max_bytes:
+            if not length.isdigit() or int(length) > limit:
                 return await too_large(scope, receive, send)
             return await self.app(scope, receive, send)
         if scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -195,7 +228,7 @@ class BodyLimit:
             message = await receive()
             messages.append(message)
             size += len(message.get("body", b""))
-            if size > self.max_bytes:
+            if size > limit:
                 return await too_large(scope, receive, send)
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
@@ -206,26 +239,40 @@ class BodyLimit:
         return await self.app(scope, replay, send)
 
 
-OPEN_PATHS = ("/health",)
+def _is_open(path: str) -> bool:
+    """The page and its static files hold no data: served without a key. /health answers every caller (with counts
+    of the documents its key, or no key, may see)."""
+    return path in ("/", "/health") or path.startswith("/static/")
 
 
-def _require_api_keys(app: FastAPI, keys: tuple[str, ...]) -> None:
-    """Every path but /health needs `Authorization: Bearer KEY`, compared in constant time with each key."""
-    encoded = [key.encode("utf-8") for key in keys]
+def _guard(app: FastAPI, keys: KeyRing) -> None:
+    """Finds the caller of every request (its key's id and groups), refuses a missing or wrong key with 401 where
+    one is needed, and writes one access log line a request: method, path, status, milliseconds, key id."""
 
     @app.middleware("http")
-    async def check_api_key(request: Request, call_next):
-        if request.url.path in OPEN_PATHS:
-            return await call_next(request)
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        given_bytes = given.strip().encode("utf-8")
-        # compare with every key, so that the time taken does not tell which one nearly matched
-        matches = [hmac.compare_digest(given_bytes, key) for key in encoded]
-        if scheme.lower() != "bearer" or not any(matches):
+    async def guard(request: Request, call_next):
+        started = time.perf_counter()
+        caller = OPEN
+        if keys:
+            caller = keys.identify(request.headers.get("authorization", ""))
+        if caller is None and request.url.path == "/health":
+            caller = PUBLIC
+        if caller is None and not _is_open(request.url.path):
             response = _error(401, "unauthorized", "a valid API key is needed: Authorization: Bearer <key>")
             response.headers["WWW-Authenticate"] = "Bearer"
-            return response
-        return await call_next(request)
+        else:
+            request.state.caller = caller or PUBLIC
+            response = await call_next(request)
+        access_log.info(json.dumps({
+            "method": request.method, "path": request.url.path, "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 1), "key": caller.id if caller else None,
+        }))
+        return response
+
+
+def _rate_key(request: Request) -> str:
+    caller = getattr(request.state, "caller", None)
+    return caller.id if caller is not None and caller is not PUBLIC else f"address:{request.client.host if request.client else ''}"
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -233,6 +280,12 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RateLimitExceeded)
+    async def on_rate_limit(request: Request, error: RateLimitExceeded):
+        response = _error(429, "rate_limited", f"over the rate limit of {error.detail}; try again shortly")
+        response.headers["Retry-After"] = "60"
+        return response
+
     @app.exception_handler(AssistantError)
     async def on_domain_error(request: Request, error: AssistantError):
         return _error(error.status, error.code, str(error))

@@ -20,11 +20,12 @@ from index.embed import (
     packaged_model_path,
 )
 from index.errors import InvalidRequest, NotFound
-from index.ingest import IngestReport, Progress, ingest
+from index.ingest import IngestReport, Progress, ingest, remove
 from index.keywords import KeywordIndex
 from index.load import Limits
 from index.store import ChromaStore
 from index.terms import informativeness
+from index.writer import WriteLock
 
 from .acronyms import AcronymAnswerer, Acronyms
 from .answer import Answer
@@ -38,6 +39,7 @@ from .statements import StatementAnswerer, list_statements
 from .written import OpenAIChatModel, SupportCheck, WrittenAnswerer
 
 MAX_QUESTION_CHARS = 2000
+UPLOADS = "uploads"  # the folder, under the data directory, of uploaded files: their sources begin "uploads/"
 
 
 def checked_question(text: str) -> str:
@@ -61,6 +63,7 @@ class Index:
     counter: TokenCounter
     max_tokens: int
     limits: Limits = field(default_factory=Limits)
+    write_wait: float = 10.0  # seconds a writer waits for another to finish (index.writer)
     _loaded: tuple[int, tuple[int, int]] | None = None  # keyword index stamp, counts: what questions are answered from
     _about: tuple[str, dict[str, str]] | None = None
 
@@ -91,15 +94,26 @@ class Index:
             embedder=embedder,
             counter=counter,
             max_tokens=min(settings.chunk_tokens, embedder.max_tokens),
+            write_wait=settings.write_wait,
         )
 
-    def ingest(self, paths, progress: Progress | None = None) -> IngestReport:
-        report = ingest(
-            paths, catalog=self.catalog, store=self.store, keywords=self.keywords, embedder=self.embedder,
-            counter=self.counter, max_tokens=self.max_tokens, progress=progress, limits=self.limits,
-        )
+    def ingest(self, paths, progress: Progress | None = None, *, prune: bool = True, amend=None) -> IngestReport:
+        """Index `paths` under the write lock; uploaded documents are never pruned by an ingest of other paths."""
+        with WriteLock(self.catalog.path.parent, self.write_wait).held():
+            report = ingest(
+                paths, catalog=self.catalog, store=self.store, keywords=self.keywords, embedder=self.embedder,
+                counter=self.counter, max_tokens=self.max_tokens, progress=progress, limits=self.limits,
+                prune=prune, kept=(UPLOADS + "/",), amend=amend,
+            )
         self.refresh()  # what questions are answered from, and counted, is now this
         return report
+
+    def remove(self, document_id: str) -> bool:
+        """Remove one document under the write lock; False when there is no such document."""
+        with WriteLock(self.catalog.path.parent, self.write_wait).held():
+            removed = remove(document_id, catalog=self.catalog, store=self.store, keywords=self.keywords)
+        self.refresh()
+        return removed
 
     def refresh(self) -> None:
         """Answer from the index the catalog describes: when another process (an ingest) has finished changing it,
@@ -264,11 +278,14 @@ class Assistant:
         assessed = self.answerer.assess(question, hits[:top_k], vector)
         return Traced(assessed.answer, hits, assessed.signals)
 
-    def statements(self, **filters) -> list[dict]:
-        """Statements across all documents that pass the filters, near-duplicates collapsed, each cited."""
-        return list_statements(self.index, self.acronyms.expansions(), **filters)
+    def statements(self, groups: frozenset[str] | None = None, **filters) -> list[dict]:
+        """Statements across all documents that pass the filters (and that a caller with these access groups may
+        see), near-duplicates collapsed, each cited."""
+        allowed = self.retriever.allowed_documents(Filters(groups=groups))
+        return list_statements(self.index, self.acronyms.expansions(), document_ids=allowed, **filters)
 
-    def health(self) -> dict:
-        documents, chunks = self.index.counts()
+    def health(self, groups: frozenset[str] | None = None) -> dict:
+        """Counts of the index questions are answered from; with access groups, of what they may see."""
+        documents, chunks = self.index.counts() if groups is None else self.index.catalog.visible_counts(groups)
         return {"status": "ok", "documents": documents, "chunks": chunks}
 

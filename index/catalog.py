@@ -15,6 +15,7 @@ from typing import Sequence
 
 from .dates import to_days
 from .document import Document
+from .groups import visible
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -29,7 +30,10 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL DEFAULT '',
     meta TEXT NOT NULL DEFAULT '{}',
     chunks INTEGER NOT NULL DEFAULT 0,
-    statements_version INTEGER NOT NULL DEFAULT 0
+    statements_version INTEGER NOT NULL DEFAULT 0,
+    groups TEXT NOT NULL DEFAULT '[]',
+    size INTEGER NOT NULL DEFAULT 0,
+    indexed_at TEXT
 );
 CREATE TABLE IF NOT EXISTS statements (
     document_id TEXT NOT NULL,
@@ -70,6 +74,13 @@ class Catalog:
         if columns and "statements_version" not in columns:  # a catalog written before statements existed
             self._db.execute("ALTER TABLE documents ADD COLUMN statements_version INTEGER NOT NULL DEFAULT 0")
         self._db.executescript(_SCHEMA)
+        if columns and "groups" not in columns:  # written before access groups: read them from the front matter
+            for name, kind in (("groups", "TEXT NOT NULL DEFAULT '[]'"), ("size", "INTEGER NOT NULL DEFAULT 0"),
+                               ("indexed_at", "TEXT")):
+                self._db.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
+            for doc_id, meta in self._db.execute("SELECT id, meta FROM documents").fetchall():
+                groups = json.loads(meta).get("groups") or []
+                self._db.execute("UPDATE documents SET groups = ? WHERE id = ?", (json.dumps(groups), doc_id))
 
     def close(self) -> None:
         self._db.close()
@@ -92,11 +103,13 @@ class Catalog:
     def complete(self, document: Document, chunks: int) -> None:
         self._db.execute(
             "UPDATE documents SET state = 'ready', title = ?, type = ?, date = ?, date_days = ?, text = ?, "
-            "meta = ?, chunks = ?, statements_version = 0 WHERE id = ?",
+            "meta = ?, chunks = ?, statements_version = 0, groups = ?, size = ?, "
+            "indexed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
             (
                 document.title, document.type, document.date,
                 to_days(document.date) if document.date else None,
-                document.text, json.dumps(document.meta, ensure_ascii=False), chunks, document.id,
+                document.text, json.dumps(document.meta, ensure_ascii=False), chunks,
+                json.dumps(sorted(document.meta.get("groups") or [])), document.size, document.id,
             ),
         )
 
@@ -185,12 +198,16 @@ class Catalog:
             for r in rows
         ]
 
-    def select(self, *, types=None, since: int | None = None, until: int | None = None, sources=None) -> list[str]:
-        """Ids of ready documents that pass the filters; a source matches itself or anything under it.
+    def select(
+        self, *, types=None, since: int | None = None, until: int | None = None, sources=None,
+        groups: frozenset[str] | None = None,
+    ) -> list[str]:
+        """Ids of ready documents that pass the filters; a source matches itself or anything under it; `groups`:
+        only documents a caller with these access groups may see (None: no restriction).
 
         Types and sources are matched here rather than in SQL, so that any number of them is one query (SQLite
         limits the variables and the depth of an expression)."""
-        sql, args = "SELECT id, type, source FROM documents WHERE state = 'ready'", []
+        sql, args = "SELECT id, type, source, groups FROM documents WHERE state = 'ready'", []
         if since is not None:
             sql += " AND date_days >= ?"
             args.append(since)
@@ -200,13 +217,38 @@ class Catalog:
         wanted_types = set(types or ())
         folders = {source.rstrip("/") for source in sources or ()}
         found = []
-        for doc_id, kind, source in self._db.execute(sql, args):
+        for doc_id, kind, source, doc_groups in self._db.execute(sql, args):
+            if groups is not None and not visible(json.loads(doc_groups), groups):
+                continue
             if wanted_types and kind not in wanted_types:
                 continue
             if folders and not any(part in folders for part in _self_and_folders(source)):
                 continue
             found.append(doc_id)
         return found
+
+
+    def listing(self, groups: frozenset[str] | None = None) -> list[dict]:
+        """Every document, ready or being written, that a caller with these groups may see: what GET /documents
+        lists (without the text)."""
+        rows = self._db.execute(
+            "SELECT id, title, type, date, source, groups, chunks, state, size, indexed_at FROM documents "
+            "ORDER BY source")
+        names = ("id", "title", "type", "date", "source", "groups", "chunks", "status", "size", "indexed_at")
+        found = []
+        for row in rows:
+            item = dict(zip(names, row))
+            item["groups"] = json.loads(item["groups"])
+            if visible(item["groups"], groups):
+                item["status"] = "ready" if item["status"] == "ready" else "indexing"
+                found.append(item)
+        return found
+
+    def visible_counts(self, groups: frozenset[str] | None) -> tuple[int, int]:
+        """Ready documents and their chunks that a caller with these groups may see."""
+        rows = self._db.execute("SELECT groups, chunks FROM documents WHERE state = 'ready'")
+        seen = [chunks for doc_groups, chunks in rows if visible(json.loads(doc_groups), groups)]
+        return len(seen), sum(seen)
 
 
 def _self_and_folders(source: str) -> list[str]:
