@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Annotated, Literal, Sequence
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.routing import APIRoute
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from slowapi import Limiter
-from slowapi.errors import RateLimitExceeded
-from slowapi.middleware import SlowAPIMiddleware
+from limits import parse as parse_rate
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.library import Library
@@ -102,10 +103,7 @@ def create_app(
     keys = (KeyRing.parse(resolved.api_keys, resolved.api_keys_file) if api_keys is None
             else KeyRing.parse(",".join(api_keys)))
     app.state.keys = keys
-    if resolved.rate_limit.strip():  # innermost: it counts by the caller the guard below found
-        app.state.limiter = Limiter(key_func=_rate_key, default_limits=[resolved.rate_limit.strip()])
-        app.add_middleware(SlowAPIMiddleware)
-    _guard(app, keys)
+    _guard(app, keys, parse_rate(resolved.rate_limit) if resolved.rate_limit.strip() else None)
     upload_bytes = int(resolved.max_upload_mb * 2**20) + 64 * 1024  # the form's own fields and boundaries
     app.add_middleware(BodyLimit, max_bytes=resolved.max_body_kb * 1024, larger={"/documents": upload_bytes})
     origins = [o.strip() for o in resolved.cors_origins.split(",") if o.strip()]
@@ -245,9 +243,11 @@ def _is_open(path: str) -> bool:
     return path in ("/", "/health") or path.startswith("/static/")
 
 
-def _guard(app: FastAPI, keys: KeyRing) -> None:
+def _guard(app: FastAPI, keys: KeyRing, rate=None) -> None:
     """Finds the caller of every request (its key's id and groups), refuses a missing or wrong key with 401 where
-    one is needed, and writes one access log line a request: method, path, status, milliseconds, key id."""
+    one is needed, and a caller over the rate limit (per key; per address without one) with 429; writes one access
+    log line a request: method, path, status, milliseconds, key id."""
+    limiter = MovingWindowRateLimiter(MemoryStorage())
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -260,6 +260,9 @@ def _guard(app: FastAPI, keys: KeyRing) -> None:
         if caller is None and not _is_open(request.url.path):
             response = _error(401, "unauthorized", "a valid API key is needed: Authorization: Bearer <key>")
             response.headers["WWW-Authenticate"] = "Bearer"
+        elif rate is not None and not _is_open(request.url.path) and not limiter.hit(rate, _rate_key(request, caller)):
+            response = _error(429, "rate_limited", f"over the rate limit of {rate}; try again shortly")
+            response.headers["Retry-After"] = str(rate.get_expiry())
         else:
             request.state.caller = caller or PUBLIC
             response = await call_next(request)
@@ -270,22 +273,27 @@ def _guard(app: FastAPI, keys: KeyRing) -> None:
         return response
 
 
-def _rate_key(request: Request) -> str:
-    caller = getattr(request.state, "caller", None)
-    return caller.id if caller is not None and caller is not PUBLIC else f"address:{request.client.host if request.client else ''}"
+def _rate_key(request: Request, caller) -> str:
+    """Whose requests count together: a key's, or, without keys, an address's."""
+    if caller is not None and caller is not OPEN and caller is not PUBLIC:
+        return f"key:{caller.id}"
+    return f"address:{request.client.host if request.client else ''}"
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
-def _add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(RateLimitExceeded)
-    async def on_rate_limit(request: Request, error: RateLimitExceeded):
-        response = _error(429, "rate_limited", f"over the rate limit of {error.detail}; try again shortly")
-        response.headers["Retry-After"] = "60"
-        return response
+def _methods(request: Request) -> list[str]:
+    """The methods some route of the app serves at this request's path."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, APIRoute) and route.path_regex.match(request.url.path):
+            methods |= route.methods or set()
+    return sorted(methods)
 
+
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AssistantError)
     async def on_domain_error(request: Request, error: AssistantError):
         return _error(error.status, error.code, str(error))
@@ -304,6 +312,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         message = error.detail if isinstance(error.detail, str) else "request failed"
         response = _error(error.status_code, codes.get(error.status_code, "http_error"), message)
         response.headers.update(error.headers or {})  # Allow on 405, WWW-Authenticate on 401
+        if error.status_code == 405:  # every method of the path, not only those of the first route that matched it
+            response.headers["Allow"] = ", ".join(_methods(request))
         return response
 
     @app.exception_handler(Exception)

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from assistant.library import Fields, Library, Upload
-from index.errors import Forbidden, InvalidRequest
+from index.errors import Forbidden
 
 from .keys import Caller
 from .schemas import MAX_VALUE_CHARS, ErrorOut
@@ -118,7 +118,8 @@ def read_document(library: LibraryDep, caller: CallerDep,
     400: _ERRORS, 401: _ERRORS, 403: _ERRORS, 413: _ERRORS, 415: _ERRORS, 422: _ERRORS, 503: _ERRORS})
 async def create_documents(
     library: LibraryDep, caller: CallerDep,
-    files: Annotated[list[UploadFile], File(description="one or more files: .md, .txt, .html, .pdf, .docx")],
+    files: Annotated[list[UploadFile], File(min_length=1, max_length=MAX_FILES,
+                                                  description="one or more files: .md, .txt, .html, .pdf, .docx")],
     title: Annotated[str | None, Form(max_length=MAX_VALUE_CHARS)] = None,
     type: Annotated[str | None, Form(max_length=100)] = None,
     date: Annotated[str | None, Form(max_length=40)] = None,
@@ -129,8 +130,6 @@ async def create_documents(
     nothing and is answered with its reason: the reply's status is then that of the first failure (4xx), with
     the error and every file's result."""
     _admin(caller)
-    if len(files) > MAX_FILES:
-        raise InvalidRequest(f"at most {MAX_FILES} files in one request")
     fields = Fields.of(title=title, type=type, date=date, groups=groups)
     uploads = [Upload(f.filename or "upload", f.file) for f in files]
     results = await asyncio.wrap_future(library.add(uploads, fields))

@@ -109,7 +109,7 @@ class Settings(BaseSettings):
         10, ge=0, le=600, description="Seconds a writer (ingest, upload, delete) waits for another to finish before it fails."
     )
     rate_limit: str = Field(
-        "120/minute", description="Requests per API key (or per address without keys), as `limits` writes them "
+        "120/minute", description="Requests per API key (or per address without keys), as the `limits` library writes them "
         "(120/minute, 10/second); empty turns rate limits off.",
     )
     cors_origins: str = Field(

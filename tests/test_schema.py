@@ -23,7 +23,7 @@ def test_schemathesis_finds_nothing(tmp_path):
         "# Warehouse\n\nThe Kerman warehouse stores blankets for the winter response, the IRCS said in May 2025.\n",
         encoding="utf-8")
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_DOCUMENTS_DIR": str(folder),
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ASSISTANT_RATE_LIMIT": ""}  # 429s are not its subject
     ingested = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(folder)], env=env, cwd=ROOT,
                               capture_output=True, text=True, timeout=300)
     assert ingested.returncode == 0, ingested.stderr
