@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import unicodedata
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -129,7 +130,7 @@ class Library:
         self.folder = index.catalog.path.parent / UPLOADS
         self.max_upload_bytes = max_upload_bytes
         self.on_change = on_change
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents")
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents", initializer=_yield_to_questions)
 
     def close(self) -> None:
         self._worker.shutdown(wait=True)
@@ -160,10 +161,18 @@ class Library:
 
     def add(self, uploads: list[Upload], fields: Fields) -> Future:
         """Queue the files; the future's result is one result a file ({name, id, source, status, error?})."""
-        return self._worker.submit(self._add, uploads, fields)
+        return self._worker.submit(self._closing, self._add, uploads, fields)
 
     def remove(self, doc_id: str) -> Future:
-        return self._worker.submit(self._remove, doc_id)
+        return self._worker.submit(self._closing, self._remove, doc_id)
+
+    def _closing(self, change, *args):
+        """Run a change, then let go of the writer's Chroma client: an embedded Chroma shares one view per folder
+        in a process, and a client left open would keep the readers from seeing another process's ingest."""
+        try:
+            return change(*args)
+        finally:
+            self.writer.store.reopen()
 
     def _add(self, uploads: list[Upload], fields: Fields) -> list[dict]:
         results = []
@@ -211,6 +220,16 @@ class Library:
 
     def may_see(self, doc_id: str, groups: frozenset[str] | None) -> bool:
         return any(d["id"] == doc_id for d in self.index.catalog.listing(groups)) if groups is not None else True
+
+
+def _yield_to_questions() -> None:
+    """Lower the worker thread's scheduling priority (Linux: per thread; the threads it starts, torch's among
+    them, inherit it), so that questions keep their share of the cores while a file is being indexed."""
+    try:
+        me = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + 10))
+    except (AttributeError, OSError):  # not Linux, or not allowed: the worker runs at the usual priority
+        pass
 
 
 def _copy_bounded(source: BinaryIO, target: Path, limit: int, name: str) -> int:

@@ -243,3 +243,27 @@ def test_ingest_and_uploads_take_turns(api, settings):
     api.app.state.assistant.index.refresh()
     sources = {d["source"] for d in api.get("/documents", headers=ADMIN).json()["documents"]}
     assert {"docs/extra.md", "uploads/turn-0.md", "uploads/turn-2.md", "uploads/later.md"} <= sources
+    answer = ask(api, "How many rescuers did the Birjand branch train?")  # the other process's writes are read
+    assert any("six rescuers" in c["quote"] for c in answer["citations"]), answer
+
+
+def test_a_second_ingest_fails_clearly_while_another_writer_holds_the_lock(tmp_path):
+    """`assistant ingest` into a data directory whose write lock another process holds waits
+    ASSISTANT_WRITE_WAIT seconds, then exits 1 saying why, and the index is not touched."""
+    from index.writer import WriteLock
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.md").write_text("# A\n\nThe Arak branch opened.\n", encoding="utf-8")
+    data = tmp_path / "data"
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_WRITE_WAIT": "1", "HF_HUB_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    with WriteLock(data, wait=0).held():
+        run = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(folder)], env=env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1 and "another writer" in run.stderr and "Traceback" not in run.stderr
+    assert not (data / "catalog.sqlite3").exists() or "a.md" not in (data / "catalog.sqlite3").read_bytes().decode(
+        "latin-1")
+    again = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(folder)], env=env, cwd=ROOT,
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
