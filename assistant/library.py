@@ -29,7 +29,7 @@ from index.catalog import Catalog
 from index.dates import normalize_date
 from index.document import Document, document_id
 from index.errors import AssistantError, InvalidRequest, NotFound, TooLarge, UnreadableFile, UnsupportedType
-from index.groups import parse_groups, visible
+from index.groups import parse_groups
 from index.keywords import KeywordIndex
 from index.load import LOADERS
 from index.store import ChromaStore
@@ -218,9 +218,6 @@ class Library:
             self.on_change()
         return {"id": doc_id, "source": source, "status": "deleted"}
 
-    def may_see(self, doc_id: str, groups: frozenset[str] | None) -> bool:
-        return any(d["id"] == doc_id for d in self.index.catalog.listing(groups)) if groups is not None else True
-
 
 def _yield_to_questions() -> None:
     """Lower the worker thread's scheduling priority (Linux: per thread; the threads it starts, torch's among
@@ -244,4 +241,4 @@ def _copy_bounded(source: BinaryIO, target: Path, limit: int, name: str) -> int:
     return size
 
 
-__all__ = ["Fields", "Library", "Upload", "check_type", "stored_name", "visible"]
+__all__ = ["Fields", "Library", "Upload", "check_type", "stored_name", "writer_for"]
