@@ -27,7 +27,7 @@ def index_config(settings: Settings) -> IndexConfig:
         data_dir=Path(settings.data_dir), embedder=settings.embedder, model_path=settings.embedding_model,
         device=settings.device, threads=settings.threads, chunk_tokens=settings.chunk_tokens,
         collection=settings.collection, chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
-        chunk_vectors=settings.chunk_vectors,
+        chunk_vectors=settings.chunk_vectors, write_wait=settings.write_wait,
         limits=Limits(file_bytes=int(settings.max_file_mb * 2**20), unpacked_bytes=int(settings.max_unpacked_mb * 2**20),
                       chars=settings.max_chars),
     )

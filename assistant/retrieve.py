@@ -26,6 +26,7 @@ class Filters:
     since: str | None = None
     until: str | None = None
     sources: tuple[str, ...] = ()
+    groups: frozenset[str] | None = None  # the caller's access groups (index.groups); None: no restriction
 
     @classmethod
     def of(cls, type=None, since=None, until=None, source=None) -> "Filters":
@@ -63,11 +64,12 @@ class Retriever:
         self.candidates, self.rrf_k, self.mode, self.keyword_weight = candidates, rrf_k, mode, keyword_weight
 
     def allowed_documents(self, filters: Filters | None) -> list[str] | None:
-        """Ids of the documents the filters let through, or None for all."""
-        if filters is None or filters.empty:
+        """Ids of the documents the filters and the caller's groups let through, or None for all."""
+        if filters is None or (filters.empty and filters.groups is None):
             return None
         since, until = filters.bounds()
-        return self.catalog.select(types=filters.types, since=since, until=until, sources=filters.sources)
+        return self.catalog.select(types=filters.types, since=since, until=until, sources=filters.sources,
+                                   groups=filters.groups)
 
     def retrieve(self, question: str, vector: np.ndarray, k: int, filters: Filters | None = None, *,
                  allowed: list[str] | None = None) -> list[Hit]:

@@ -132,12 +132,15 @@ class Assistant:
 
         return Asked(question, analyze(question, aliases), allowed, top_k, aliases, search)
 
-    def statements(self, **filters) -> list[dict]:
-        """Statements across all documents that pass the filters, near-duplicates collapsed, each cited."""
+    def statements(self, groups: frozenset[str] | None = None, **filters) -> list[dict]:
+        """Statements across all documents that pass the filters (and that a caller with these access groups may
+        see), near-duplicates collapsed, each cited."""
         self.index.refresh()
         with self.index.reading():
-            return list_statements(self.index, self.acronyms.expansions(), **filters)
+            allowed = self.retriever.allowed_documents(Filters(groups=groups))
+            return list_statements(self.index, self.acronyms.expansions(), document_ids=allowed, **filters)
 
-    def health(self) -> dict:
-        documents, chunks = self.index.counts()
+    def health(self, groups: frozenset[str] | None = None) -> dict:
+        """Counts of the index questions are answered from; with access groups, of what they may see."""
+        documents, chunks = self.index.counts() if groups is None else self.index.catalog.visible_counts(groups)
         return {"status": "ok", "documents": documents, "chunks": chunks}

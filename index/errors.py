@@ -44,3 +44,31 @@ class Unsupported(AssistantError):
 
     code = "not_implemented"
     status = 501
+
+
+class Forbidden(AssistantError):
+    """The caller's key may not do this (only an admin key uploads and deletes documents)."""
+
+    code = "forbidden"
+    status = 403
+
+
+class TooLarge(AssistantError):
+    """An uploaded file over the upload limit."""
+
+    code = "too_large"
+    status = 413
+
+
+class UnsupportedType(AssistantError):
+    """An uploaded file whose name or content is not a type the loaders read (or the two disagree)."""
+
+    code = "unsupported_type"
+    status = 415
+
+
+class IndexBusy(AssistantError):
+    """Another writer (an `assistant ingest`, or the server's upload worker) holds the index's write lock."""
+
+    code = "index_busy"
+    status = 503

@@ -22,10 +22,13 @@ from .embed import (
     SentenceTransformerEmbedder,
     packaged_model_path,
 )
-from .ingest import IngestReport, Progress, ingest
+from .ingest import IngestReport, Progress, ingest, remove
 from .keywords import KeywordIndex
 from .load import Limits
 from .store import ChromaStore
+from .writer import WriteLock
+
+UPLOADS = "uploads"  # the folder, under the data directory, of uploaded files: their sources begin "uploads/"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class IndexConfig:
     chroma_port: int = 8000
     limits: Limits = field(default_factory=Limits)
     chunk_vectors: str = "sentences"  # a chunk's vector: the mean of its sentences' ("sentences") or the model's
+    write_wait: float = 10.0  # seconds a writer waits for another to finish (index.writer)
 
 
 class ReadWriteLock:
@@ -95,6 +99,7 @@ class Index:
     max_tokens: int
     limits: Limits = field(default_factory=Limits)
     derive_chunk_vectors: bool = True
+    write_wait: float = 10.0  # seconds a writer waits for another to finish (index.writer)
     _loaded: tuple[int, tuple[int, int]] | None = None  # keyword index stamp, counts: what questions are answered from
     _about: tuple[str, dict[str, str]] | None = None
     _lock: ReadWriteLock = field(default_factory=ReadWriteLock)
@@ -120,23 +125,39 @@ class Index:
             limits=config.limits, catalog=Catalog(data / "catalog.sqlite3"), store=store,
             keywords=KeywordIndex(data / "bm25"), embedder=embedder, counter=counter,
             max_tokens=min(config.chunk_tokens, embedder.max_tokens),
-            derive_chunk_vectors=config.chunk_vectors == "sentences",
+            derive_chunk_vectors=config.chunk_vectors == "sentences", write_wait=config.write_wait,
         )
 
     # --- writing ---
 
-    def ingest(self, paths, progress: Progress | None = None) -> IngestReport:
-        writer = Catalog(self.catalog.path)  # its own connection: the readers' one never sees a half transaction
-        try:
-            report = ingest(
-                paths, catalog=writer, store=self.store, keywords=KeywordIndex(self.keywords.path),
-                embedder=self.embedder, counter=self.counter, max_tokens=self.max_tokens, progress=progress,
-                limits=self.limits, derive_chunk_vectors=self.derive_chunk_vectors,
-            )
-        finally:
-            writer.close()
+    def ingest(self, paths, progress: Progress | None = None, *, prune: bool = True, amend=None) -> IngestReport:
+        """Index `paths` under the data directory's write lock (one writer at a time, across processes); uploaded
+        documents are never pruned by an ingest of other paths."""
+        with WriteLock(self.catalog.path.parent, self.write_wait).held():
+            writer = Catalog(self.catalog.path)  # its own connection: the readers' never sees a half transaction
+            try:
+                report = ingest(
+                    paths, catalog=writer, store=self.store, keywords=KeywordIndex(self.keywords.path),
+                    embedder=self.embedder, counter=self.counter, max_tokens=self.max_tokens, progress=progress,
+                    limits=self.limits, derive_chunk_vectors=self.derive_chunk_vectors, prune=prune,
+                    kept=(UPLOADS + "/",), amend=amend,
+                )
+            finally:
+                writer.close()
         self.refresh()  # what questions are answered from, and counted, is now this
         return report
+
+    def remove(self, document_id: str) -> bool:
+        """Remove one document under the write lock; False when there is no such document."""
+        with WriteLock(self.catalog.path.parent, self.write_wait).held():
+            writer = Catalog(self.catalog.path)
+            try:
+                removed = remove(document_id, catalog=writer, store=self.store,
+                                 keywords=KeywordIndex(self.keywords.path))
+            finally:
+                writer.close()
+        self.refresh()
+        return removed
 
     def refresh(self) -> None:
         """Answer from the index the catalog describes: when an ingest (another process's or this one's) has

@@ -149,7 +149,13 @@ def ingest(
     batch_chunks: int = 64,
     limits: Limits = DEFAULT_LIMITS,
     derive_chunk_vectors: bool = True,
+    prune: bool = True,
+    kept: Sequence[str] = (),
+    amend: Callable[[Document], Document] | None = None,
 ) -> IngestReport:
+    """`prune`: remove the documents not under `paths` (those whose source begins with one of `kept` stay);
+    `amend`: applied to each document read (an upload's form fields), and then every file is read again even
+    when its content is unchanged."""
     started = time.perf_counter()
     report = IngestReport()
     # a document whose chunks were computed by an older version, or whose chunk vectors were made the other way,
@@ -175,7 +181,8 @@ def ingest(
             report.failed.append({"path": source, "error": f"cannot read: {error.strerror or error}"})
             continue
         entry = known.get(doc_id)
-        if entry and entry.state == "ready" and entry.sha256 == sha and entry.chunks_version == chunks_version:
+        if entry and entry.state == "ready" and entry.sha256 == sha and entry.chunks_version == chunks_version \
+                and amend is None:
             report.unchanged.append(source)
         else:
             todo.append((path, source))
@@ -184,6 +191,8 @@ def ingest(
     for number, (path, source) in enumerate(todo, start=1):
         try:
             document = read_document(path, source, limits=limits)
+            if amend is not None:
+                document = amend(document)
             chunks = chunk(document, counter, max_tokens)
         except Exception as error:  # noqa: BLE001 - one file never stops the batch, whatever goes wrong with it
             if not isinstance(error, UnreadableFile):
@@ -201,8 +210,8 @@ def ingest(
             if progress:
                 progress(number, len(todo))
 
-    for doc_id, entry in known.items():
-        if doc_id not in seen:
+    for doc_id, entry in known.items() if prune else ():
+        if doc_id not in seen and not entry.source.startswith(tuple(kept)):
             _remove(doc_id, catalog, store)
             report.removed.append(entry.source)
 
@@ -250,3 +259,13 @@ def _remove(doc_id: str, catalog: Catalog, store: ChromaStore) -> None:
     catalog.begin_removal(doc_id)
     store.delete(doc_id)
     catalog.remove(doc_id)
+
+
+def remove(doc_id: str, *, catalog: Catalog, store: ChromaStore, keywords: KeywordIndex) -> bool:
+    """Remove one document and its statements, then rebuild the keyword index; False when there is no such one.
+    Crash-safe as ingest is: marked pending first, so a run killed half way is finished by the next ingest."""
+    if doc_id not in catalog.entries():
+        return False
+    _remove(doc_id, catalog, store)
+    keywords.rebuild(store.rows(), catalog.generation())
+    return True

@@ -16,7 +16,8 @@ import yaml
 
 from .dates import find_date, normalize_date
 from .document import Document, document_id
-from .errors import UnreadableFile
+from .errors import InvalidRequest, UnreadableFile
+from .groups import parse_groups
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,11 @@ def read_document(path: Path, source: str, data: bytes | None = None, limits: Li
     title = str(meta.pop("title", "") or "").strip() or _title_from_text(extracted.text) or path.stem
     kind = str(meta.pop("type", "") or "document").strip()
     date = normalize_date(meta.pop("date", None)) or find_date(extracted.text)
+    if "groups" in meta:  # who may see the document (index.groups): refused whole rather than read wrongly
+        try:
+            meta["groups"] = list(parse_groups(meta["groups"]))
+        except InvalidRequest as error:
+            raise UnreadableFile(f"front matter groups: {error}") from None
     return Document(
         id=document_id(source),
         source=source,
@@ -274,6 +280,7 @@ def read_document(path: Path, source: str, data: bytes | None = None, limits: Li
         date=date,
         sha256=hashlib.sha256(data).hexdigest(),
         meta=_plain(meta),
+        size=len(data),
     )
 
 
