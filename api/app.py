@@ -63,6 +63,13 @@ def _sse(events: list[str], data: str) -> dict:
         "properties": {"event": {"type": "string", "enum": events}, "data": {"type": "string"}}}}}
 
 
+def serving(settings: Settings) -> Settings:
+    """The settings a server runs with: one torch thread per request unless ASSISTANT_THREADS says otherwise. Requests
+    run concurrently, and a question is one short embedding: measured at 10k chunks (benchmarks/scale.py), one
+    thread gives p50 24 ms and 39 requests/s with 8 clients, torch's default of a thread per core 34 ms and 33/s."""
+    return settings if settings.threads else settings.model_copy(update={"threads": 1})
+
+
 def _assistant(request: Request) -> Assistant:
     return request.app.state.assistant
 
@@ -87,7 +94,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.assistant = assistant or assemble(settings or Settings())
+        app.state.assistant = assistant or assemble(serving(settings or Settings()))
         app.state.assistant.warm_up()
         app.state.library = Library(app.state.assistant.index, max_upload_bytes=int(resolved.max_upload_mb * 2**20),
                                     on_change=lambda: _refresh_when_idle(app))

@@ -12,6 +12,7 @@ Near-duplicates (the same statement in the meeting notes and in the news) are co
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import asdict, dataclass
 from typing import Callable
@@ -340,8 +341,9 @@ def _dates(row: dict) -> list[tuple[str, str]]:
 
 def _events(row: dict) -> list[tuple[str, str | None, str | None]]:
     """A statement's event dates as ingest read them; read now only for a row stored before they were kept."""
-    if "events" in row and (row["events"] or not row.get("date_text")):
-        return row["events"]
+    stored = json.loads(row["events"]) if row.get("events") else None
+    if stored is not None and (stored or not row.get("date_text")):
+        return [tuple(e) for e in stored]
     return [(d.text, d.start, d.end) for d in event_dates(row["text"], row["document_date"])]
 
 

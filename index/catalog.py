@@ -296,10 +296,8 @@ class Catalog:
             args.append(until)
         sql += " ORDER BY d.source, s.start"
         names = ("document_id", *_STATEMENT_FIELDS, "title", "source", "document_date", "chunk_id", "events")
-        rows = [dict(zip(names, row)) for row in self._db.execute(sql, args)]
-        for row in rows:  # the event dates read at ingest: (text, start, end), ISO or None
-            row["events"] = [tuple(e) for e in json.loads(row["events"] or "[]")]
-        return rows
+        # "events": the event dates read at ingest, as JSON [[text, start, end], ...] (decoded only where needed)
+        return [dict(zip(names, row)) for row in self._db.execute(sql, args)]
 
     def changed(self) -> bool:
         """Has another connection (another process's ingest) committed since this was last asked? Cheap."""
