@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .dates import to_days
+from .terms import VERSION as TERMS_VERSION
 from .document import Document
 
 _SCHEMA = """
@@ -161,7 +162,7 @@ class Catalog:
 
     def generation(self) -> str:
         """A fingerprint of the ready documents: the keyword index is rebuilt when it differs."""
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(f"terms {TERMS_VERSION};".encode())  # and of how words are stemmed
         for doc_id, sha in self._db.execute("SELECT id, sha256 FROM documents WHERE state = 'ready' ORDER BY id"):
             digest.update(f"{doc_id}:{sha};".encode())
         return digest.hexdigest()
