@@ -143,7 +143,7 @@ def _organisation(sentence: str, person: Person | None, text: str, meta: dict) -
                 if found:
                     return found[-1]
     subject = _SUBJECT.match(sentence)
-    return subject.group(1) if subject else fa.organisation(sentence)
+    return subject.group(1) if subject else fa.organisation(sentence, text)
 
 
 # --- event dates ---------------------------------------------------------------------------------------------

@@ -102,12 +102,23 @@ def people(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     return found
 
 
-def organisation(text: str) -> str | None:
-    """The acronym of a Movement organisation a Persian sentence opens with ("جمعیت هلال احمر ... پیشنهاد کرد")."""
-    subject = _SUBJECT.match(normalize_in_place(text))
-    if not subject:
-        return None
-    return next(acronym for pattern, acronym in _ORGANISATIONS if pattern.search(subject.group()))
+# a body's name written in Persian before its acronym: "جمعیت امداد کوهستان تالان (TMRS)"
+_NAMED_BODY = re.compile(
+    rf"{_B}(?P<name>(?:جمعیت|کمیته|آژانس|سازمان|وزارت|دفتر|فدراسیون|مرکز|انجمن|بنیاد|شبکه)(?: [{_L}]+){{1,6}}?)"
+    rf"\s*\((?P<acronym>[A-Z]{{2,}})\)")
+
+
+def organisation(sentence: str, document: str = "") -> str | None:
+    """The acronym of the organisation a Persian sentence opens with: one of the Movement's ("جمعیت هلال احمر ...
+    پیشنهاد کرد"), or a body the document names with its acronym ("جمعیت امداد کوهستان تالان (TMRS)")."""
+    plain = normalize_in_place(sentence)
+    subject = _SUBJECT.match(plain)
+    if subject:
+        return next(acronym for pattern, acronym in _ORGANISATIONS if pattern.search(subject.group()))
+    for match in _NAMED_BODY.finditer(normalize_in_place(document)):
+        if re.match(rf"\s*(?:[-*]\s+)?{re.escape(match.group('name'))}{_E}", plain):
+            return match.group("acronym")
+    return None
 
 
 SOLAR_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
