@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from .common import ARABIC_SCRIPT, FoundDate, Language, normalize_in_place  # noqa: F401  (ARABIC_SCRIPT: for callers)
 from .en import iso_span, month_end, nearest_weekday
@@ -194,6 +195,83 @@ def organisation_named(question: str) -> str | None:
 def names_of(acronyms: set[str]) -> list[str]:
     """The Persian words of the organisations' names (to be left out of a question's topic)."""
     return [re.sub(r"\(.*?\)|\[.*?\]|\{.*?\}|\?", " ", p) for p, a in ORGANISATIONS if a in acronyms]
+
+
+# --- the names a Persian question gives ----------------------------------------------------------------------------
+_BODY_WORDS = "جمعیت|کمیته|آژانس|سازمان|وزارت|دفتر|فدراسیون|انجمن|بنیاد|شبکه|مرکز"
+_BODY_NAME = re.compile(rf"{_B}(?:{_BODY_WORDS})(?: [{_L}]+){{1,3}}")
+
+
+def names(question: str, stopwords: frozenset[str] = STOPWORDS) -> list[tuple[str, str | None]]:
+    """The organisations a Persian question names, as (name as written, acronym or None): the Movement's by their
+    Persian names ("جمعیت هلال احمر ایران" -> IRCS), and any body named by a word for a body and the words after it
+    up to a stop word ("آژانس آب شمال", "وزارت بهداشت"). Persian has no capitals: people and places are not found."""
+    plain = normalize_in_place(question)
+    found: list[tuple[str, str | None]] = []
+    for pattern, acronym in _ORGANISATIONS:  # longest first; a name found is blanked out for the shorter ones
+        for match in pattern.finditer(plain):
+            found.append((question[match.start():match.end()], acronym))
+            plain = plain[:match.start()] + " " * (match.end() - match.start()) + plain[match.end():]
+    for match in _BODY_NAME.finditer(plain):
+        kept = []
+        for word in match.group().split(" "):
+            if kept and (word in stopwords or word in QUESTION_WORDS):
+                break
+            kept.append(word)
+        if len(kept) > 1:
+            start = match.start()
+            found.append((question[start:start + len(" ".join(kept))], None))
+    return found
+
+
+# --- names across scripts ------------------------------------------------------------------------------------------
+# Persian writes no short vowels, so a name is compared by its consonants: "Talan" and "تالان" are both t-l-n,
+# "Farvardin" and "فروردین" f-r-v-r-d-n. و is a consonant (v) or a vowel (o, u): both readings are kept.
+_CONSONANTS = {
+    "ب": "b", "پ": "p", "ت": "t", "ث": "s", "ج": "j", "چ": "ch", "ح": "h", "خ": "kh", "د": "d", "ذ": "z", "ر": "r",
+    "ز": "z", "ژ": "zh", "س": "s", "ش": "sh", "ص": "s", "ض": "z", "ط": "t", "ظ": "z", "غ": "gh", "ف": "f", "ق": "gh",
+    "ک": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+}
+_LATIN = [("kh", "K"), ("gh", "G"), ("q", "G"), ("ch", "C"), ("sh", "S"), ("zh", "Z"), ("ph", "f"), ("w", "v"),
+          ("c", "k"), ("x", "ks"), ("j", "j")]
+
+
+def _squeeze(skeleton: str) -> str:
+    out = []
+    for c in skeleton:
+        if not out or out[-1] != c:
+            out.append(c)
+    text = "".join(out)
+    return text[:-1] if text.endswith("h") and len(text) > 3 else text  # a final ه / -eh is mostly a vowel
+
+
+@lru_cache(maxsize=65536)
+def skeletons(word: str) -> frozenset[str]:
+    """The consonant skeletons of a Persian word (one per reading of each و), in the Latin letters of `latin`."""
+    readings = [""]
+    for c in normalize_in_place(word):
+        if c == "و":
+            readings = [r + x for r in readings for x in ("v", "")][:16]
+        elif c in _CONSONANTS:
+            sound = _CONSONANTS[c]
+            sound = {"kh": "K", "gh": "G", "ch": "C", "sh": "S", "zh": "Z"}.get(sound, sound)
+            readings = [r + sound for r in readings]
+    return frozenset(_squeeze(r) for r in readings)
+
+
+@lru_cache(maxsize=65536)
+def latin_skeleton(word: str) -> str:
+    """The consonants of a Latin-script name, as `skeletons` writes a Persian one ("Farvardin" -> frvrdn)."""
+    text = word.lower()
+    for pair, one in _LATIN:
+        text = text.replace(pair, one)
+    return _squeeze("".join(c for c in text if c.isalpha() and c not in "aeiouy'"))
+
+
+def same_name(latin: str, persian: str) -> bool:
+    """Whether a Latin-script name and a Persian word may be the same name (three consonants or more alike)."""
+    skeleton = latin_skeleton(latin)
+    return len(skeleton) >= 3 and skeleton in skeletons(persian)
 
 
 # --- dates --------------------------------------------------------------------------------------------------------

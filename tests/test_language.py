@@ -146,3 +146,20 @@ def test_answers_are_framed_in_the_askers_language(assistant):
             assert c.quote in assistant.index.text(c.document_id)
     refused = assistant.ask("بودجه دفتر صلیب سرخ در کابل چقدر است؟")
     assert refused.refused and language.detect(refused.answer) == "fa"
+
+
+def test_names_across_scripts_by_acronym_and_consonants():
+    """An English question's names match a Persian passage by the acronym beside the Persian name or by their
+    consonants (Persian writes no short vowels); a Persian question's organisations are names too."""
+    from assistant.entities import context_words, matches, names
+
+    passage = context_words("سمیرا کاظمی، دبیرکل جمعیت نجات دریایی پارسان (PSRS)، گفت بندر کیانپور ۱۴ قایق دارد.")
+    asked = {n.text: n for n in names("How many boats does the Parsan Sea Rescue Society keep at Kianpur?")}
+    assert matches(asked["Parsan Sea Rescue Society"], passage)  # PSRS
+    assert matches(asked["Kianpur"], passage)  # k-n-p-r in کیانپور
+    assert not matches(names("What did Cassard say about Mashhad?")[1], passage)
+    assert fa.same_name("Farvardin", "فروردین") and fa.same_name("Mousavi", "موسوی")  # و read as v or as a vowel
+    persian = names("جمعیت هلال احمر ایران و آژانس آب شمال درباره چه توافق کردند؟")
+    assert [(n.text, n.forms) for n in persian] == [
+        ("جمعیت هلال احمر ایران", (("هلال", "احمر"), ("ircs",))), ("آژانس آب شمال", (("آژانس", "آب", "شمال"),))]
+    assert matches(persian[0], context_words("The IRCS said ...")) and not matches(persian[1], passage)
