@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 
 from index.dates import MONTHS
-from language import fa
 from index.terms import STOPWORDS, informativeness, words
+from language import fa
 
 _TOKEN = re.compile(r"[A-Za-z][\w’'&.-]*")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")

@@ -25,6 +25,7 @@ from index.embed import Embedder
 from index.keywords import KeywordIndex
 from index.statements import NEGATED
 from index.terms import terms
+from language.common import normalize_in_place
 
 from .answer import Answer, Citation
 from .entities import context_words, is_organisation, matches, organisations
@@ -300,11 +301,16 @@ class Attribution:
 
 def no_agreement(q: Question, quotes: list[str]) -> str | None:
     """The caveat for a question about an agreement whose quotes record none; a yes/no question is answered first."""
-    if not q.asks_agreement or any(_AGREED.search(t) and not NEGATED.search(t) for t in quotes):
+    if not q.asks_agreement or any(_agreed(t) and not NEGATED.search(t) for t in quotes):
         return None
     lang = language.of(q.text)
     topic = lang.phrase("on_topic", topic=q.topic) if q.topic else ""
     return lang.phrase("no_agreement_yes_no" if q.yes_no else "no_agreement", topic=topic)
+
+
+def _agreed(text: str) -> bool:
+    """Does a quote record an agreement, in English or Persian ("تصمیم گرفته شد")?"""
+    return bool(_AGREED.search(text)) or language.fa.STATEMENT_CUES[0][1].search(normalize_in_place(text)) is not None
 
 
 def _reason(q: Question, decision: Decision, lang: language.Language = language.en.LANGUAGE) -> str:

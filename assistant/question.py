@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 
 from index.dates import MONTHS
-from language import fa
-from language.common import normalize_in_place
 from index.statements import event_dates
 from index.terms import STOPWORDS, stem, words
+from language import fa
+from language.common import normalize_in_place
 
 from .entities import Name, names
 

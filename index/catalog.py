@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Sequence
 
 from .dates import to_days
-from .terms import VERSION as TERMS_VERSION
 from .document import Document
+from .terms import VERSION as TERMS_VERSION
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
