@@ -163,7 +163,7 @@ class StatementAnswerer:
         """`allowed`: the documents the request's filters let through (None: all)."""
         aliases = self.aliases()
         q = analyze(question, aliases)
-        if not (q.asks_agreement or _LIST.search(question) or language.fa.ASKS_LIST.search(question)):
+        if not (q.asks_agreement or _LIST.search(question) or language.fa.asks_list(question)):
             return None  # before any statement is read: most questions are not about commitments
         rows = complete(self.index.catalog.statements(document_ids=allowed))
         if q.names:  # what another organisation proposed is no answer about the one the question names

@@ -164,10 +164,19 @@ def has_answer_type(kind: str, sentence: str) -> bool:
 # --- what a Persian question asks of the statements ---------------------------------------------------------------
 # "چه چیزی توافق شد؟", "آیا تصمیمی گرفته شد؟": a question about agreements
 ASKS_AGREEMENT = re.compile(rf"{_B}(?:توافق|تصمیم|تصویب|امضا|متعهد|موافقت)")
-# "هلال احمر چه پیشنهادهایی داده است؟", "چه درخواست‌هایی مطرح شد؟", "همه پیشنهادها را فهرست کن"
-ASKS_LIST = re.compile(
-    rf"{_B}(?:چه|کدام|همه|تمام|فهرست)(?:{_Z}(?:چیز|موارد|مواردی|چیزهایی))?[^؟?]*?{_B}"
-    rf"(?:پیشنهاد|درخواست|انتظار|خواسته|برنامه|توافق|تصمیم|خواستار)")
+# "هلال احمر چه پیشنهادهایی داده است؟", "چه درخواست‌هایی مطرح شد؟", "همه پیشنهادها را فهرست کن": a question word,
+# then a word for a kind of statement (two searches, not one pattern with a gap: linear in the question)
+_LIST_WORD = re.compile(rf"{_B}(?:چه|کدام|همه|تمام|فهرست){_E}")
+_KIND_WORD = re.compile(rf"{_B}(?:پیشنهاد|درخواست|انتظار|خواسته|برنامه|توافق|تصمیم|خواستار)")
+
+
+def asks_list(question: str) -> bool:
+    """Does a Persian question ask for statements of a kind ("چه پیشنهادهایی ...")?"""
+    plain = normalize_in_place(question)
+    first = _LIST_WORD.search(plain)
+    return bool(first and _KIND_WORD.search(plain, first.end()))
+
+
 NAMED_KINDS = (
     ("agreed", re.compile(rf"{_B}(?:توافق|تصمیم|تصویب|امضا|متعهد)")),
     ("proposed", re.compile(rf"{_B}(?:پیشنهاد|توصیه)")),

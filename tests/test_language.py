@@ -163,3 +163,17 @@ def test_names_across_scripts_by_acronym_and_consonants():
     assert [(n.text, n.forms) for n in persian] == [
         ("جمعیت هلال احمر ایران", (("هلال", "احمر"), ("ircs",))), ("آژانس آب شمال", (("آژانس", "آب", "شمال"),))]
     assert matches(persian[0], context_words("The IRCS said ...")) and not matches(persian[1], passage)
+
+
+@pytest.mark.parametrize("hostile", ["چه " * 660, "همه کدام " * 200, "جمعیت " * 330, "۱۴۰۴/" * 400,
+                                     "سه‌شنبه " * 250, "آ" * 2000, "رضیه علیشوندی، " * 140])
+def test_persian_readers_are_linear_on_hostile_text(hostile):
+    """Each Persian reader holds to 50 ms on 2,000 characters built to make a backtracking pattern blow up."""
+    import time
+
+    from language.common import detect
+
+    started = time.perf_counter()
+    fa.asks_list(hostile), fa.dates(hostile, "2025-12-01"), fa.names(hostile), fa.people(hostile)
+    fa.question_kind(hostile), fa.organisation(hostile, hostile), kind_of(hostile, True), detect(hostile)
+    assert time.perf_counter() - started < 0.05
