@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from language.common import ARABIC_SCRIPT, normalize_in_place
-from language.en import MONTHS, TEXT_DATES  # noqa: F401  (English month names and full-date patterns)
+from language.en import MONTHS, TEXT_DATES, solar_dates  # noqa: F401  (English month names and full-date patterns)
 from language.fa import dates as persian_dates
 from language.fa import solar_to_gregorian
 
@@ -63,6 +63,7 @@ def find_date(text: str, within: int = 600) -> str | None:
             except (TypeError, ValueError):
                 continue
             found.append((match.start(), date))
+    found += [(d.start, dt.date.fromisoformat(d.first)) for d in solar_dates(head) if d.first == d.last]  # 10 Azar 1404
     if ARABIC_SCRIPT.search(head):  # Solar Hijri or Gregorian days written in Persian
         found += [(d.start, dt.date.fromisoformat(d.first)) for d in persian_dates(head, None)
                   if d.first and d.first == d.last]

@@ -82,6 +82,34 @@ TEXT_DATES = [  # full dates written in English: 2025-11-16, 16 November 2025, N
     re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
 ]
 
+# Solar Hijri months as English text writes them: "10 Azar 1404", "Esfand 1403" (a year from 1300 to 1499)
+SOLAR_MONTHS = {
+    "farvardin": 1, "ordibehesht": 2, "khordad": 3, "tir": 4, "mordad": 5, "amordad": 5, "shahrivar": 6, "mehr": 7,
+    "aban": 8, "azar": 9, "dey": 10, "dei": 10, "bahman": 11, "esfand": 12, "espand": 12,
+}
+_SOLAR = re.compile(r"\b(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+)?(?P<month>"
+                    + "|".join(sorted(SOLAR_MONTHS, key=len, reverse=True)) + r")\s+(?P<year>1[34]\d\d)\b", re.I)
+
+
+def solar_dates(text: str) -> list[FoundDate]:
+    """Solar Hijri dates written in English ("10 Azar 1404" is 2025-12-01; "Azar 1404" the whole month)."""
+    from .fa import solar_month, solar_to_gregorian  # the calendar lives with Persian
+
+    out = []
+    for match in _SOLAR.finditer(text):
+        year, month = int(match.group("year")), SOLAR_MONTHS[match.group("month").lower()]
+        try:
+            if match.group("day"):
+                day = solar_to_gregorian(year, month, int(match.group("day")))
+                first, last = day, day
+            else:
+                first, last = solar_month(year, month)
+        except ValueError:  # a day the calendar does not have
+            continue
+        out.append(FoundDate(match.start(), match.end(), match.group(), first.isoformat(), last.isoformat()))
+    return out
+
+
 _QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTH_NAMES = r"(?:" + "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True)) + r")"
@@ -104,10 +132,16 @@ def dates(sentence: str, document_date: str | None) -> list[FoundDate]:
     for name, pattern in _PATTERNS:
         for match in pattern.finditer(sentence):
             found.append((match.start(), -len(match.group()), name, match))
+    solar = solar_dates(sentence)
+    found += [(d.start, -(d.end - d.start), "solar", d) for d in solar]
     future = bool(FUTURE.search(sentence))
     out, covered = [], -1
     for position, _, name, match in sorted(found, key=lambda f: (f[0], f[1])):
         if position < covered:
+            continue
+        if name == "solar":  # already read to days
+            covered = match.end
+            out.append(match)
             continue
         covered = match.end()
         first, last = _resolve(name, match, document_date, future=future)

@@ -52,6 +52,17 @@ def test_every_persian_form_of_a_day_is_read_to_iso(written, iso):
     assert found == [(written, iso, iso)]
 
 
+def test_solar_hijri_dates_written_in_english():
+    """The spec's "10 Azar 1404": front matter, a date stated in the text, and event dates of English sentences."""
+    from index.statements import event_dates
+
+    assert normalize_date("10 Azar 1404") == "2025-12-01" and normalize_date("30 Esfand 1402") is None
+    assert find_date("Held in Tehran on 25 Aban 1404 with the IRCS.") == "2025-11-16"
+    found = event_dates("The drill will be held in Ordibehesht 1405 and reviewed in 2026.", "2025-12-01")
+    assert [(d.text, d.start, d.end) for d in found] == [
+        ("Ordibehesht 1405", "2026-04-21", "2026-05-21"), ("in 2026", "2026-01-01", "2026-12-31")]
+
+
 def test_a_day_the_calendar_does_not_have_is_not_read_as_one():
     """1402 is a common year: 30 Esfand 1402 does not exist, so only the year is read."""
     assert _days("۳۰ اسفند ۱۴۰۲") == [("۱۴۰۲", "2023-03-21", "2024-03-19")]
