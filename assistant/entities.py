@@ -8,6 +8,7 @@ an answer about the IRCS's, however alike the two read. An acronym and its long 
 "Vincent Cassard"; "Iran", "Iranian").
 
 Names are found by capital letters, so this reads Latin-script questions; a Persian question names nothing here.
+A Latin-script name matches a Persian passage by its acronym there or by its consonants ("Talan", "تالان").
 Everything is done on word lists, without backtracking patterns, so its cost is linear in the text.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from index.dates import MONTHS
 from index.terms import STOPWORDS, informativeness, words
+from language import fa
 
 _TOKEN = re.compile(r"[A-Za-z][\w’'&.-]*")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -59,7 +61,14 @@ def names(question: str, aliases: dict[str, str] | None = None) -> tuple[Name, .
         forms = _forms(run, aliases)
         if forms and all(n.text != run for n in out):
             out.append(Name(run, forms))
+    for text, acronym in fa.names(question):  # Persian: the organisations it names (language/fa.py)
+        forms = (tuple(w for w in words(text) if w not in _PERSIAN_GENERIC),) + (((acronym.lower(),),) if acronym else ())
+        out.append(Name(text, tuple(f for f in forms if f)))
     return tuple(out)
+
+
+# Persian words that say what kind of body a name is (as `words` writes them), not which one
+_PERSIAN_GENERIC = frozenset("جمعیت کمیته المللی ایران جمهوری اسلامی".split())
 
 
 def _capitalised_runs(text: str) -> list[str]:
@@ -141,14 +150,21 @@ def matches(name: Name, words: frozenset[str], document_date: str | None = None)
     """Does a passage with these words (see context_words) name this? A year also matches the document's date."""
     if name.is_year and document_date and document_date.startswith(name.text):
         return True
-    return any(all(_has(words, w) for w in form) for form in name.forms)
+    if any(all(_has(words, w) for w in form) for form in name.forms):
+        return True
+    # a Persian passage writes "Talan Mountain Relief Society" in its own words, with its acronym beside: "(TMRS)"
+    initials = "".join(w[0] for w in name.text.split() if w.lower() not in _CONNECTORS).lower()
+    return len(initials) >= 3 and " " in name.text and initials in words
 
 
 def _has(words: frozenset[str], word: str) -> bool:
     if word in words:
         return True
     # "Iran" in "Iranian", "Cassard" in "Cassard's": a name is the start of a longer word of the passage
-    return len(word) >= 4 and any(w.startswith(word) and len(w) - len(word) <= 3 for w in words)
+    if len(word) >= 4 and any(w.startswith(word) and len(w) - len(word) <= 3 for w in words):
+        return True
+    # "Talan" in a Persian passage's "تالان": the same consonants (language/fa.py)
+    return word.isascii() and any(fa.ARABIC_SCRIPT.match(w) and fa.same_name(word, w) for w in words)
 
 
 _BODY = frozenset(

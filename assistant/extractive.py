@@ -16,6 +16,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+import language
 from index.catalog import ChunkFacts
 from index.document import Hit
 from index.embed import Embedder
@@ -23,6 +24,7 @@ from index.facts import speaker_row
 from index.keywords import KeywordIndex
 from index.statements import NEGATED
 from index.terms import terms
+from language.common import normalize_in_place
 
 from .answer import Answer, Citation
 from .asked import Asked, Assessment
@@ -220,20 +222,21 @@ class ExtractiveAnswerer:
         about_other = elsewhere or (closest[0] if decision.unmatched and closest else None)
         other = _other_organisation(q, about_other, aliases) if about_other else None
         asked = tuple(n for n in decision.unmatched or (n.text for n in q.names) if is_organisation(n, aliases))
+        lang = language.of(q.text)  # the framing words in the asker's language; quotes as the documents have them
         if other and asked:  # the fact is there, but of another organisation: say whose, and cite it
             c = about_other.candidate
             marker = citations.add(c.hit, c.text, about_other.similarity)
-            return Answer(f"The documents report this for {other}, not for {_join(list(asked), 'or')}: "
-                          f"“{c.text}” [{marker}]", True, citations.list())
+            return Answer(lang.phrase("other_org", other=other, asked=_join(list(asked), lang.phrase("or")))
+                          + f"“{c.text}” [{marker}]", True, citations.list())
         if decision.unmatched:
-            text = f"The documents do not say this of {_join(list(decision.unmatched), 'or')}."
+            text = lang.phrase("not_of", names=_join(list(decision.unmatched), lang.phrase("or")))
         else:
-            text = f"The documents do not {_reason(q, decision)}."
+            text = lang.phrase("cannot", reason=_reason(q, decision, lang))
         if decision.missing:
-            text += " They do not mention " + _join([f"“{w}”" for w in decision.missing], "or") + "."
+            text += lang.phrase("not_mention", words=_join([f"“{w}”" for w in decision.missing], lang.phrase("or")))
         if closest:
             markers = [citations.add(c.candidate.hit, c.candidate.text, c.similarity) for c in closest]
-            text += " Closest passages: " + ", ".join(f"[{m}]" for m in markers) + "."
+            text += lang.phrase("closest", markers=", ".join(f"[{m}]" for m in markers))
         return Answer(text, True, citations.list())
 
     def _compose(self, q: Question, picked: list[Scored], aliases: dict[str, str]) -> Answer:
@@ -290,16 +293,20 @@ class Attribution:
 
 def no_agreement(q: Question, quotes: list[str]) -> str | None:
     """The caveat for a question about an agreement whose quotes record none; a yes/no question is answered first."""
-    if not q.asks_agreement or any(_AGREED.search(t) and not NEGATED.search(t) for t in quotes):
+    if not q.asks_agreement or any(_agreed(t) and not NEGATED.search(t) for t in quotes):
         return None
-    topic = f" on {q.topic}" if q.topic else ""
-    if q.yes_no:
-        return f"No agreement{topic} was recorded; the documents report what was said:"
-    return f"The documents record no agreement{topic}; they report what was said."
+    lang = language.of(q.text)
+    topic = lang.phrase("on_topic", topic=q.topic) if q.topic else ""
+    return lang.phrase("no_agreement_yes_no" if q.yes_no else "no_agreement", topic=topic)
 
 
-def _reason(q: Question, decision: Decision) -> str:
-    return _MISSING[q.kind] if decision.signals.get("type_missing") else "answer this"
+def _agreed(text: str) -> bool:
+    """Does a quote record an agreement, in English or Persian ("تصمیم گرفته شد")?"""
+    return bool(_AGREED.search(text)) or language.fa.STATEMENT_CUES[0][1].search(normalize_in_place(text)) is not None
+
+
+def _reason(q: Question, decision: Decision, lang: language.Language = language.en.LANGUAGE) -> str:
+    return lang.phrase(f"missing_{q.kind}") if decision.signals.get("type_missing") else lang.phrase("answer_this")
 
 
 def _other_organisation(q: Question, closest: Scored, aliases: dict[str, str]) -> str | None:

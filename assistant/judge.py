@@ -88,7 +88,8 @@ class WordMeaning:
             return True
         if _is_persian(word) and not self.persian:
             return False
-        others = [o for o in others if _is_persian(o) == _is_persian(word)]
+        if not self.persian:  # a model that reads one language compares words of one script; a multilingual one, any
+            others = [o for o in others if _is_persian(o) == _is_persian(word)]
         if not others:
             return False
         vectors = self._embed([word, *others])

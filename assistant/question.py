@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from index.dates import MONTHS
 from index.statements import event_dates
 from index.terms import STOPWORDS, stem, words
+from language import fa
+from language.common import normalize_in_place
 
 from .entities import Name, names
 
@@ -76,7 +78,7 @@ class Question:
 
 def analyze(text: str, aliases: dict[str, str] | None = None) -> Question:
     """What the question asks; `aliases` (acronym -> long form) lets a name match its other spelling."""
-    kind = next((name for name, pattern in _KIND_PATTERNS if pattern.search(text)), "other")
+    kind = next((name for name, pattern in _KIND_PATTERNS if pattern.search(text)), None) or fa.question_kind(text) or "other"
     seen, content = set(), []
     for word in words(text):
         s = stem(word)
@@ -93,7 +95,7 @@ def analyze(text: str, aliases: dict[str, str] | None = None) -> Question:
     return Question(
         text=text.strip(),
         kind=kind,
-        asks_agreement=bool(_AGREEMENT.search(text)),
+        asks_agreement=bool(_AGREEMENT.search(text) or fa.ASKS_AGREEMENT.search(normalize_in_place(text))),
         terms=tuple(content),
         topic=match.group("topic").strip() if match else "",
         focus=focus_stem if focus_stem in {s for _, s in content} else None,
@@ -121,6 +123,10 @@ _PLACE_CUE = re.compile(r"\b(?:in|at|from|to|across|near|of)\s+(?:the\s+)?[A-Z][
 
 def has_answer_type(kind: str, sentence: str, people: set[str] = frozenset()) -> bool:
     """Does the sentence hold the kind of thing the question asks for (a number, a date, a person, a place)?"""
+    if fa.ARABIC_SCRIPT.search(sentence):  # Persian: its own cues, and digits read as Latin ones (۲۰۲۶ is a year)
+        if fa.has_answer_type(kind, sentence):
+            return True
+        sentence = normalize_in_place(sentence)
     if kind == "count":
         return bool(_COUNT.search(sentence))
     if kind == "date":

@@ -15,6 +15,7 @@ import re
 from index.dates import TEXT_DATES
 from index.statements import event_dates
 from index.terms import STOPWORDS, stem
+from language.common import normalize_in_place
 
 from .entities import GENERIC, context_words, matches, organisations
 from .question import Question
@@ -92,7 +93,7 @@ def _amount(q: Question, sentence: str, asked: str) -> str | None:
     found, money = [], []
     for match in _AMOUNT.finditer(sentence):
         words = match.group().strip(" ,.;:").split()
-        if len(words) == 1 and _YEAR_ONLY.fullmatch(words[0]):
+        if len(words) == 1 and _is_year(words[0]):
             continue
         while len(words) > 1 and words[-1].lower() in _TRAILING:
             words.pop()
@@ -104,6 +105,12 @@ def _amount(q: Question, sentence: str, asked: str) -> str | None:
     counted = [t for t in found if any(stem(w.strip(",.")) in asked_stems for w in t.split()[1:])]
     wants_money = bool(_MONEY_WORDS & set(asked.replace("?", " ").split())) and "how much" in asked
     return _first_new((money if wants_money else []) + counted + found, asked)
+
+
+def _is_year(word: str) -> bool:
+    """2026, ۲۰۲۶, or a Solar Hijri year written in Persian digits (۱۴۰۴)."""
+    plain = normalize_in_place(word)
+    return bool(_YEAR_ONLY.fullmatch(plain) or (plain != word and re.fullmatch(r"1[34]\d\d", plain)))
 
 
 def _people_and_bodies(sentence: str, speaker: str | None) -> list[str]:

@@ -17,6 +17,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Callable
 
+import language
 from index.acronyms import expand
 from index.dates import parse_bound, span
 from index.errors import InvalidRequest
@@ -151,6 +152,7 @@ class Ask:
     topic_text: str  # "on CBRN readiness", "mentioning “joint” and “projects”"
     period: Period | None
     documents: tuple[str, ...] | None  # the meeting it names ("at the Tehran meeting"), as document ids
+    lang: language.Language = language.en.LANGUAGE  # the asker's: the framing words follow it, quotes do not
 
 
 class StatementAnswerer:
@@ -170,7 +172,7 @@ class StatementAnswerer:
         """`allowed`: the documents the request's filters let through (None: all)."""
         aliases = self.aliases() if aliases is None else aliases
         q = q or analyze(question, aliases)
-        if not (q.asks_agreement or _LIST.search(question)):
+        if not (q.asks_agreement or _LIST.search(question) or language.fa.asks_list(question)):
             return None  # before any statement is read: most questions are not about commitments
         rows = complete(self.index.catalog.statements(document_ids=allowed))
         if q.names:  # what another organisation proposed is no answer about the one the question names
@@ -178,6 +180,7 @@ class StatementAnswerer:
         ask = self.read(question, q, organisations={r["organisation"] for r in rows if r["organisation"]})
         acronyms = self.acronyms()
         matching = [r for r in rows if self._matches(r, ask, acronyms)]
+        matching.sort(key=lambda r: language.detect(r["text"]) != ask.lang.code)  # the asker's language first
         if ask.agreement:
             return self._agreement(ask, matching)
         if ask.kinds:
@@ -189,15 +192,17 @@ class StatementAnswerer:
     # --- reading the question ---
 
     def read(self, question: str, q: Question, organisations: set[str]) -> Ask:
-        kinds = tuple(kind for kind, pattern in _NAMED_KINDS if pattern.search(question))
+        lang = language.of(question)
+        kinds = tuple(kind for kind, pattern in _NAMED_KINDS + list(language.fa.NAMED_KINDS) if pattern.search(question))
         named = [o for o in organisations if re.search(rf"\b{re.escape(o)}\b", question)]
         by = re.search(r"\bby (?:the )?([A-Z]{2,})\b", question)
         subject = re.search(r"\b(?:has|have|did|does) (?:the )?([A-Z]{2,})\b", question)
-        organisation = (by or subject).group(1) if (by or subject) else None
+        organisation = (by or subject).group(1) if (by or subject) else language.fa.organisation_named(question)
         if organisation not in organisations or (q.asks_agreement and len(named) > 1):
             organisation = None  # "did the ICRC and the IRCS agree": both sides
         when = period(question, self.today)
-        skip = _ROUTING | {stem(o) for o in organisations} | set(terms(when.text if when else ""))
+        skip = _ROUTING | language.fa.ROUTING_STEMS | {stem(o) for o in organisations} | set(terms(when.text if when else ""))
+        skip |= set(terms(" ".join(language.fa.names_of(organisations))))
         topic = {s: self.index.keywords.idf(s) for _, s in q.terms if s not in skip}
         documents = self._meeting(question, topic, when)
         if documents is not None:
@@ -205,8 +210,9 @@ class StatementAnswerer:
         if q.topic and set(terms(q.topic)) & set(topic) and not re.search(r"\bmeeting\b", q.topic):
             topic_text = f"on {q.topic}"
         else:
-            topic_text = "mentioning " + " and ".join(f"“{w}”" for w, s in q.terms if s in topic) if topic else ""
-        return Ask(q.asks_agreement, kinds, organisation, topic, topic_text, when, documents)
+            words = f" {lang.phrase('and')} ".join(f"“{w}”" for w, s in q.terms if s in topic)
+            topic_text = lang.phrase("mentioning", words=words) if topic else ""
+        return Ask(q.asks_agreement, kinds, organisation, topic, topic_text, when, documents, lang)
 
     def _meeting(self, question: str, topic: dict[str, float], when: Period | None) -> tuple[str, ...] | None:
         """The meeting notes a question names by place or month ("at the Tehran meeting"), if any."""
@@ -252,22 +258,22 @@ class StatementAnswerer:
         others = collapse([r for r in rows if r["kind"] in COMMITMENTS] or [r for r in rows if r["kind"] == "reported"])
         if not agreed and not others:
             return None
-        citations, lines = Citations(), []
+        citations, lines, lang = Citations(), [], ask.lang
         cite = self._citer(citations)
         if agreed:
-            lines.append(f"Agreed{_about(ask)}:")
-            lines += _lines(agreed, cite)
+            lines.append(lang.phrase("agreed_head", about=_about(ask)))
+            lines += _lines(agreed, cite, lang)
         else:
             recorded = self._no_decision_sentence(ask)
             if recorded:
-                lines.append(f"No agreement is recorded{_about(ask)}: the meeting notes say “{recorded['text']}” "
-                             f"[{cite(recorded)}]")
+                lines.append(lang.phrase("none_recorded_quote", about=_about(ask), quote=recorded["text"],
+                                         marker=cite(recorded)))
             else:
-                lines.append(f"No agreement or decision{_about(ask)} is recorded in the documents.")
+                lines.append(lang.phrase("none_recorded", about=_about(ask)))
         if others:
-            said = "proposed, asked for or planned" if others[0][0]["kind"] != "reported" else "said"
-            lines.append(f"What was {said}{' instead' if not agreed else ''}:")
-            lines += _lines(others, cite)
+            said = lang.phrase("others_commitments" if others[0][0]["kind"] != "reported" else "others_said")
+            lines.append(lang.phrase("others_head", said=said, instead=lang.phrase("instead") if not agreed else ""))
+            lines += _lines(others, cite, lang)
         return Answer("\n".join(lines), False, citations.list())
 
     def _listing(self, ask: Ask, rows: list[dict]) -> Answer:
@@ -275,14 +281,17 @@ class StatementAnswerer:
         cite = self._citer(citations)
         groups = collapse(rows)
         n = len(groups)
-        if ask.kinds:
+        if ask.lang.code != "en":
+            head = ask.lang.phrase("listing_head", n=n, kinds=f" {ask.lang.phrase('or')} ".join(
+                ask.lang.phrase(f"label_{k}") for k in ask.kinds), organisation=ask.organisation or "")
+        elif ask.kinds:
             head = f"{n} {'item' if n == 1 else 'items'} " + " or ".join(LABELS[k].lower() for k in ask.kinds)
             head += f" by the {ask.organisation}" if ask.organisation else ""
         else:
             head = f"{n} {'statement' if n == 1 else 'statements'}"
             head += f" of the {ask.organisation}" if ask.organisation else ""
         lines = [f"{head}{_about(ask)}{f' ({ask.period.text})' if ask.period else ''}:"]
-        lines += _lines(groups, cite)
+        lines += _lines(groups, cite, ask.lang)
         return Answer("\n".join(lines), False, citations.list())
 
     def _citer(self, citations: Citations) -> Callable[[dict], int]:
@@ -302,31 +311,35 @@ class StatementAnswerer:
         return None
 
 
-def _lines(groups: list[list[dict]], cite: Callable[[dict], int]) -> list[str]:
+def _lines(groups: list[list[dict]], cite: Callable[[dict], int],
+           lang: language.Language = language.en.LANGUAGE) -> list[str]:
     """One line per near-duplicate group, at most MAX_ITEMS, and how many more there are."""
-    lines = [_line(group[0], cite) for group in groups[:MAX_ITEMS]]
+    lines = [_line(group[0], cite, lang) for group in groups[:MAX_ITEMS]]
     if len(groups) > MAX_ITEMS:
         lines.append(f"… and {len(groups) - MAX_ITEMS} more (assistant statements lists them all).")
     return lines
 
 
-def _line(row: dict, cite: Callable[[dict], int]) -> str:
-    # a person by full name, else the organisation that spoke ("the Coastal Relief Society"), never a generic word
-    who = row["speaker"] or (f"the {row['organisation']}" if row["organisation"] else "the document")
-    if row["organisation"] and row["organisation"] not in who:
-        who += f" ({row['organisation']})"
-    label = LABELS[row["kind"]]
-    verb = f"{label} by {who}" if row["kind"] != "reported" else f"{who} said"
-    return f"- {verb}{_when(row)}: “{row['text']}” [{cite(row)}]"
+def _line(row: dict, cite: Callable[[dict], int], lang: language.Language = language.en.LANGUAGE) -> str:
+    # a person by full name, else the organisation that spoke ("the Coastal Relief Society"), never a generic word;
+    # the framing words in the asker's language, the quote as the document has it
+    organisation = row["organisation"]
+    who = row["speaker"] or (lang.phrase("the_org", organisation=organisation) if organisation
+                             else lang.phrase("the_document"))
+    if organisation and organisation not in who:
+        who += f" ({organisation})"
+    label = lang.phrase(f"label_{row['kind']}")
+    verb = lang.phrase("by", label=label, who=who) if row["kind"] != "reported" else lang.phrase("who_said", who=who)
+    return f"- {verb}{_when(row, lang)}: “{row['text']}” [{cite(row)}]"
 
 
-def _when(row: dict) -> str:
+def _when(row: dict, lang: language.Language = language.en.LANGUAGE) -> str:
     """The dates of the event (read at ingest), resolved where the document's date allows; else the document's."""
     for text, start, end in _events(row):
         if start:
-            span = start if start == end else f"{start} to {end}"
-            return f", {text} ({span})"
-    return f", recorded {row['document_date']}" if row["document_date"] else ""
+            span = start if start == end else lang.phrase("span_to", first=start, last=end)
+            return lang.phrase("when", text=text, span=span)
+    return lang.phrase("recorded", date=row["document_date"]) if row["document_date"] else ""
 
 
 def _about(ask: Ask) -> str:

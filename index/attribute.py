@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from language import fa
+from language.common import normalize_in_place
+
 _NAME = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
 _INTRO = re.compile(rf"\b(?P<full>{_NAME}(?:\s{_NAME}){{1,3}}),\s+(?P<role>the\s[^,;]*?(?:\([A-Z]{{2,}}\)[^,;]*?)?)(?=[,;]|\.\s|\.$)")
 _REPORTING = (
@@ -58,13 +61,16 @@ def people(text: str) -> list[Person]:
         name = match.group("name") or match.group("quoted")
         if name not in _NOT_NAMES and name not in GENERIC_SPEAKERS and name not in found:
             found[name] = Person(name, name, None)
+    for full, surname, intro in fa.people(text):  # Persian: "رضیه علیشوندی، مدیر ..."
+        found.setdefault(surname, Person(full, surname, intro))
     return list(found.values())
 
 
 def speaker(text: str, start: int, end: int, known: list[Person]) -> Speaker | None:
     """The speaker of the sentence text[start:end], if it reports someone's words."""
     sentence = text[start:end]
-    if not re.search(rf"\b(?:{_REPORTING})\b", sentence):
+    persian = fa.REPORTING.search(normalize_in_place(sentence))
+    if not (persian or re.search(rf"\b(?:{_REPORTING})\b", sentence)):
         return None
     mentioned = [p for p in known if re.search(rf"\b{re.escape(p.surname)}\b", sentence)]
     if len(mentioned) == 1:
@@ -74,7 +80,7 @@ def speaker(text: str, start: int, end: int, known: list[Person]) -> Speaker | N
         if len(named) == 1:
             return Speaker(next(p for p in mentioned if p.surname in named), True)
         return None
-    if _PRONOUN.search(sentence):
+    if _PRONOUN.search(sentence) or (persian and fa.PRONOUN_SPEAKER.search(normalize_in_place(sentence))):
         return _last_named_before(text, start, known)
     return None
 

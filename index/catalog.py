@@ -18,6 +18,7 @@ import numpy as np
 from .dates import to_days
 from .document import Document
 from .groups import visible
+from .terms import VERSION as TERMS_VERSION
 
 _EMPTY = np.zeros((0, 0), dtype=np.float32)
 
@@ -307,7 +308,7 @@ class Catalog:
 
     def generation(self) -> str:
         """A fingerprint of the ready documents: the keyword index is rebuilt when it differs."""
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(f"terms {TERMS_VERSION};".encode())  # and of how words are stemmed
         for doc_id, sha in self._db.execute("SELECT id, sha256 FROM documents WHERE state = 'ready' ORDER BY id"):
             digest.update(f"{doc_id}:{sha};".encode())
         return digest.hexdigest()

@@ -9,23 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-         ("november", "nov"), ("december", "dec")],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-TEXT_DATES = [
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<num>\d\d)-(?P<day>\d\d)\b"),
-    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
-]
+from language.common import ARABIC_SCRIPT, normalize_in_place
+from language.en import MONTHS, TEXT_DATES, solar_dates  # noqa: F401  (English month names and full-date patterns)
+from language.fa import dates as persian_dates
+from language.fa import solar_to_gregorian
+
 _ISO_PARTIAL = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
+# a Solar Hijri day in front matter: 1404/09/10, ۱۴۰۴-۰۹-۱۰ (a year from 1300 to 1499 is read as Solar Hijri)
+_SOLAR = re.compile(r"^(?P<year>1[34]\d\d)[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})$")
 _EPOCH = dt.date(1970, 1, 1)
 
 
@@ -37,7 +28,13 @@ def normalize_date(value: object) -> str | None:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value).strip()
+    text = normalize_in_place(str(value).strip())
+    solar = _SOLAR.match(text)
+    if solar:
+        try:
+            return solar_to_gregorian(*(int(solar.group(g)) for g in ("year", "month", "day"))).isoformat()
+        except ValueError:
+            return None
     match = _ISO_PARTIAL.match(text)
     if match:
         year, month, day = match.group("year"), match.group("month"), match.group("day")
@@ -54,7 +51,8 @@ def normalize_date(value: object) -> str | None:
 
 
 def find_date(text: str, within: int = 600) -> str | None:
-    """The first full date (day, month and year) stated near the start of a text, as ISO."""
+    """The first full date (day, month and year) stated near the start of a text, as ISO (Gregorian); a Persian
+    text's Solar Hijri date ("۱۴۰۴/۰۹/۱۰", "۱۰ آذر ۱۴۰۴") is converted."""
     head = text[:within]
     found = []
     for pattern in TEXT_DATES:
@@ -65,6 +63,10 @@ def find_date(text: str, within: int = 600) -> str | None:
             except (TypeError, ValueError):
                 continue
             found.append((match.start(), date))
+    found += [(d.start, dt.date.fromisoformat(d.first)) for d in solar_dates(head) if d.first == d.last]  # 10 Azar 1404
+    if ARABIC_SCRIPT.search(head):  # Solar Hijri or Gregorian days written in Persian
+        found += [(d.start, dt.date.fromisoformat(d.first)) for d in persian_dates(head, None)
+                  if d.first and d.first == d.last]
     return min(found)[1].isoformat() if found else None
 
 

@@ -169,8 +169,10 @@ class Index:
                 return
             generation = self.catalog.generation()
             if generation != self.keywords.generation:
-                if self.keywords.stored_generation() != generation:
-                    return  # an ingest is under way; it rebuilds the keyword index last
+                if self.keywords.stored_generation() != generation:  # an ingest is under way: it rebuilds the
+                    # keyword index last; until the catalog or that index changes again, nothing is read anew
+                    self._loaded = (stamp[1], self._loaded[1] if self._loaded else self.catalog.counts())
+                    return
                 with self._lock.writing():  # after the questions under way, before the next ones
                     self.keywords.reload()
                     self.store.reopen()

@@ -14,32 +14,22 @@ in the person's introduction, or in the participants list), and the dates of the
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
+import language
+from language import en, fa
+from language.common import normalize_in_place
+
 from .attribute import Person, people, speaker
-from .dates import MONTHS, span
 from .document import Document
 from .instructions import is_instruction
 from .sentences import heading_text, units
 
-VERSION = 4  # raise when the finder changes: the next ingest finds the statements of every document again
+VERSION = 5  # raise when the finder changes: the next ingest finds the statements of every document again
 KINDS = ("agreed", "proposed", "requested", "planned", "reported")
-NEGATED = re.compile(r"\bno (?:\w+ )?(?:or \w+ )?(?:agreement|decision)s?\b|\bnot (?:agreed|decided|signed)\b", re.I)
-_KIND_PATTERNS = [
-    ("agreed", re.compile(r"\b(?:agreed|agree to|signed|decided|approved|endorsed|committed to)\b", re.I)),
-    ("proposed", re.compile(r"\b(?:propos\w*|suggest\w*|recommend\w*|put forward)\b", re.I)),
-    ("requested", re.compile(r"\b(?:expects?|expected|expectations?|asked|requests?|requested|call(?:s|ed)? (?:on|for)|"
-                             r"urged?|should|needs? to be|must)\b", re.I)),
-    ("planned", re.compile(r"\b(?:planned|plans? to|scheduled|to be held|will be held|is to be)\b", re.I)),
-]
-_SECTION_KINDS = [  # headings of meeting notes, and the kind of what is filed under them
-    ("agreed", re.compile(r"\b(?:decisions?|agreements?|agreed|resolutions?)\b", re.I)),
-    ("proposed", re.compile(r"\b(?:proposals?|proposed|suggestions?|recommendations?)\b", re.I)),
-    ("requested", re.compile(r"\b(?:expectations?|requests?|asks)\b", re.I)),
-    ("planned", re.compile(r"\b(?:action items?|actions|plans?|next steps|follow[- ]ups?)\b", re.I)),
-]
+# a sentence that says no decision was taken, in English or Persian
+NEGATED = re.compile(rf"(?:{en.NEGATED.pattern})|(?:{fa.NEGATED.pattern})", re.I)
 _ORG = re.compile(r"\(([A-Z]{2,})\)")
 # the organisation a sentence opens with: "The IRCS ...", "The Coastal Relief Society proposed ..."
 _SUBJECT = re.compile(
@@ -65,19 +55,25 @@ class Statement:
 
 
 def kind_of(sentence: str, attributed: bool, section: str = "") -> str | None:
-    if NEGATED.search(sentence):
+    """The kind of a sentence by the cues of its own language (language/en.py, language/fa.py), else by its
+    section's heading, else "reported" when it reports someone's words."""
+    lang, plain = language.of(sentence), normalize_in_place(sentence)
+    if lang.negated.search(plain):
         return None
-    for kind, pattern in _KIND_PATTERNS:
-        if pattern.search(sentence):
+    for kind, pattern in lang.statement_cues:
+        if pattern.search(plain):
             return kind
     if not attributed:
         return None
-    return next((kind for kind, pattern in _SECTION_KINDS if pattern.search(section)), "reported")
+    heading = language.of(section) if section else lang
+    return next((kind for kind, pattern in heading.section_cues if pattern.search(normalize_in_place(section))),
+                "reported")
 
 
 def extract(document: Document) -> list[Statement]:
     text = document.text
     known = people(text)
+    known += _persian_participants(document.meta, {p.surname for p in known})
     out, section = [], ""
     for start, end, heading in units(text):
         if heading:
@@ -106,13 +102,26 @@ def extract(document: Document) -> list[Statement]:
     return out
 
 
+def _persian_participants(meta: dict, known: set[str]) -> list[Person]:
+    """Participants written in Persian ("رضیه علیشوندی، مدیر ..."): Persian names have no capitals to be found
+    by, so notes that name a participant by surname alone ("علیشوندی پیشنهاد کرد") are read from the list."""
+    found = []
+    for participant in meta.get("participants") or []:
+        if isinstance(participant, str) and fa.ARABIC_SCRIPT.match(participant.strip()):
+            name = re.split(r"[،,(]", participant)[0].strip()
+            if name and name.split()[-1] not in known:
+                known.add(name.split()[-1])
+                found.append(Person(name, name.split()[-1], None))
+    return found
+
+
 def _full_name(person: Person, meta: dict) -> str:
     """The person's full name; a surname alone is completed from the participants list ("Vincent Cassard, ...")."""
     if " " in person.full_name:
         return person.full_name
     for participant in meta.get("participants") or []:
         if isinstance(participant, str):
-            name = participant.split(",")[0].strip()
+            name = re.split(r"[،,]", participant)[0].strip()
             if name.split()[-1:] == [person.surname]:
                 return name
     return person.full_name
@@ -134,7 +143,7 @@ def _organisation(sentence: str, person: Person | None, text: str, meta: dict) -
                 if found:
                     return found[-1]
     subject = _SUBJECT.match(sentence)
-    return subject.group(1) if subject else None
+    return subject.group(1) if subject else fa.organisation(sentence, text)
 
 
 # --- event dates ---------------------------------------------------------------------------------------------
@@ -146,21 +155,6 @@ class EventDate:
     end: str | None
 
 
-_QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4}
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTH_NAMES = r"(?:" + "|".join(sorted((m for m in MONTHS if len(m) > 3), key=len, reverse=True)) + r")"
-_FUTURE = re.compile(r"\b(?:will|planned|plans?|scheduled|to be held|next|upcoming|coming)\b", re.I)
-_PATTERNS = [
-    ("quarter", re.compile(r"\b(?:in |during |by )?the (?P<q>first|second|third|fourth|last|1st|2nd|3rd|4th) quarter "
-                           r"of (?P<year>(?:19|20)\d\d)\b", re.I)),
-    ("month_year", re.compile(rf"\b(?:in |during )?(?P<month>{_MONTH_NAMES}) (?P<year>(?:19|20)\d\d)\b", re.I)),
-    ("month", re.compile(rf"\b(?:in|during|since|by) (?P<month>{_MONTH_NAMES})\b(?! \d)", re.I)),
-    ("relative_year", re.compile(r"\b(?P<which>next|last|this|the coming|the past) year\b", re.I)),
-    ("weekday", re.compile(r"\bon (?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I)),
-    ("year", re.compile(r"\b(?:in |during |by |since )?(?P<year>(?:19|20)\d\d)\b")),
-]
-
-
 def event_date(sentence: str, document_date: str | None) -> EventDate | None:
     """The first date expression of a sentence, resolved against the document's date where that is known."""
     found = event_dates(sentence, document_date)
@@ -169,61 +163,4 @@ def event_date(sentence: str, document_date: str | None) -> EventDate | None:
 
 def event_dates(sentence: str, document_date: str | None) -> list[EventDate]:
     """Every date expression of a sentence in order, overlapping ones read as the longest."""
-    found = []
-    for name, pattern in _PATTERNS:
-        for match in pattern.finditer(sentence):
-            found.append((match.start(), -len(match.group()), name, match))
-    future = bool(_FUTURE.search(sentence))
-    out, covered = [], -1
-    for position, _, name, match in sorted(found, key=lambda f: (f[0], f[1])):
-        if position < covered:
-            continue
-        covered = match.end()
-        start, end = _resolve(name, match, document_date, future=future)
-        out.append(EventDate(match.group().strip(), start, end))
-    return out
-
-
-def _resolve(name: str, match: re.Match, document_date: str | None, future: bool) -> tuple[str | None, str | None]:
-    if name == "quarter":
-        year, q = int(match.group("year")), _QUARTERS[match.group("q").lower()]
-        return _span(dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
-    if name == "month_year":
-        year, month = int(match.group("year")), MONTHS[match.group("month").lower()]
-        return _span(dt.date(year, month, 1), _month_end(year, month))
-    if name == "year":
-        year = int(match.group("year"))
-        return _span(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    parts = [int(p) for p in document_date.split("-")] if document_date else []
-    if not parts:
-        return None, None  # relative to a date the document does not give
-    if name == "relative_year":
-        which = match.group("which").lower()
-        year = parts[0] + (1 if which in ("next", "the coming") else -1 if which in ("last", "the past") else 0)
-        return _span(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    if name == "month":
-        month = MONTHS[match.group("month").lower()]
-        year = parts[0]
-        if len(parts) >= 2:  # the month nearest the document's date, forward for plans, back for reports
-            if future and month < parts[1]:
-                year += 1
-            elif not future and month > parts[1]:
-                year -= 1
-        return _span(dt.date(year, month, 1), _month_end(year, month))
-    if name == "weekday":
-        if len(parts) < 3:
-            return None, None
-        day = dt.date(*parts)
-        wanted = _WEEKDAYS.index(match.group("weekday").lower())
-        shift = (wanted - day.weekday()) % 7 if future else -((day.weekday() - wanted) % 7)
-        day += dt.timedelta(days=shift)
-        return _span(day, day)
-    return None, None
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return span(f"{year}-{month:02d}")[1]
-
-
-def _span(start: dt.date, end: dt.date) -> tuple[str, str]:
-    return start.isoformat(), end.isoformat()
+    return [EventDate(d.text, d.first, d.last) for d in language.of(sentence).dates(sentence, document_date)]

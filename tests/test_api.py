@@ -18,7 +18,7 @@ def assert_error(response, status: int, code: str) -> None:
 def test_health_counts_documents_and_chunks(client):
     """GET /health reports the documents and chunks of the index."""
     body = client.get("/health").json()
-    assert body["status"] == "ok" and body["documents"] == 5 and body["chunks"] > 4
+    assert body["status"] == "ok" and body["documents"] == 6 and body["chunks"] > 4
 
 
 def test_chat_returns_the_answer_object(client, sample_index):

@@ -95,3 +95,17 @@ def test_a_follow_up_is_answered_in_the_same_conversation(page):
     answer.locator("button.marker").first.click()
     page.wait_for_function("document.getElementById('cite-2-1').open")
     assert page.locator("article.answer").count() == 2 and page.locator(".msg.user").count() == 2
+
+
+@pytest.mark.slow
+def test_persian_questions_answers_and_quotes_read_right_to_left(page):
+    """A Persian question, its answer and its quote take their direction from their own text (dir="auto")."""
+    page.goto(page.url)  # a new conversation
+    answer, _, _ = ask(page, "چه چیزی توافق شد؟", 1)
+    direction = "e => getComputedStyle(e).direction"
+    assert page.locator(".msg.user").last.evaluate(direction) == "rtl"
+    assert answer.locator(".answer-text").evaluate(direction) == "rtl"
+    answer.locator("button.marker").first.click()
+    page.wait_for_function("document.getElementById('cite-1-1').open")
+    assert page.locator("#cite-1-1 .quote").evaluate(direction) == "rtl"  # the first item quotes the Persian notes
+    assert page.locator("#question").get_attribute("dir") == "auto"

@@ -45,7 +45,7 @@ def test_ingest_json_summary(ingested):
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert set(summary) == {"added", "updated", "unchanged", "removed", "failed", "chunks", "seconds"}
-    assert summary["added"] == 5 and summary["chunks"] > 4
+    assert summary["added"] == 6 and summary["chunks"] > 4
     assert [f["path"] for f in summary["failed"]] == ["documents/broken.pdf"]
     assert "PDF" in summary["failed"][0]["error"]
 
@@ -86,7 +86,7 @@ def test_serve_answers_over_real_http(ingested, env):
     """`assistant serve` serves health, the page and a cited answer on 127.0.0.1."""
     with running_server(env) as base:
         health = httpx.get(f"{base}/health", timeout=2)
-        assert health.json()["documents"] == 5
+        assert health.json()["documents"] == 6
         assert 'id="ask-form"' in httpx.get(base + "/").text
         answer = httpx.post(f"{base}/chat", json={"message": "What was agreed on CBRN readiness?"}, timeout=30).json()
         assert not answer["refused"] and "Alishvandi" in answer["answer"]

@@ -51,6 +51,17 @@ def test_paraphrase_set_passes_its_baseline_gate(tmp_path):
 
 
 @pytest.mark.slow
+def test_persian_set_passes_its_baseline_gate(tmp_path):
+    """The Persian set (Persian questions over English documents and the reverse, Persian statements, Solar Hijri
+    dates) over documents/ and an invented Persian-only note: a change that loses Persian ground fails here."""
+    sets = ROOT / "evals" / "sets"
+    proc = run_gate(tmp_path, sets / "persian.jsonl", sets / "persian.baseline.json", ROOT / "documents",
+                    ROOT / "evals" / "corpus" / "fa")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "regression" not in proc.stderr
+
+
+@pytest.mark.slow
 def test_partnership_set_passes_its_baseline_gate(gate_run):
     proc, _ = gate_run
     assert proc.returncode == 0, proc.stdout + proc.stderr
