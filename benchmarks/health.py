@@ -86,7 +86,7 @@ def main() -> int:
         corpus = Path(tmp) / "documents"
         shutil.copytree(ROOT / "documents", corpus)
         env = {**os.environ, "ASSISTANT_DATA_DIR": str(Path(tmp) / "data"), "ASSISTANT_DOCUMENTS_DIR": str(corpus),
-               "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+               "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ASSISTANT_RATE_LIMIT": ""}
         subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(corpus)], env=env, cwd=ROOT,
                        check=True, capture_output=True)
         result = measure(env, args.clients, args.seconds)

@@ -96,7 +96,7 @@ def ingestion(limit: int, repeats: int) -> dict:
 
 def noop_reingest() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "ASSISTANT_DATA_DIR": tmp}
+        env = {**os.environ, "ASSISTANT_DATA_DIR": tmp, "ASSISTANT_RATE_LIMIT": ""}
         command = [sys.executable, "-m", "assistant.cli", "ingest", "documents", "--json"]
         subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
         times = []
@@ -112,7 +112,7 @@ def chat(requests: int) -> dict:
     import httpx
 
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "ASSISTANT_DATA_DIR": tmp}
+        env = {**os.environ, "ASSISTANT_DATA_DIR": tmp, "ASSISTANT_RATE_LIMIT": ""}
         subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "documents"], cwd=ROOT, env=env,
                        check=True, capture_output=True)
         with running_server(env) as (server, base, _):

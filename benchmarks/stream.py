@@ -58,7 +58,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def measure(rounds: int, llm: str | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "ASSISTANT_DATA_DIR": tmp}
+        env = {**os.environ, "ASSISTANT_DATA_DIR": tmp, "ASSISTANT_RATE_LIMIT": ""}
         if llm:
             env.update(ASSISTANT_LLM__BASE_URL=llm, ASSISTANT_LLM__TIMEOUT="120")
         subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", "documents"], cwd=ROOT, env=env,
