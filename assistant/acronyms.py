@@ -22,8 +22,12 @@ class AcronymAnswerer:
     """Answers what an acronym stands for, from the pairs ingest found; None for any other question, or an acronym
     nobody spells out."""
 
-    def __init__(self, index, glossary: dict[str, str]) -> None:
-        self.index, self.glossary = index, glossary
+    def __init__(self, index, acronyms: "Acronyms") -> None:
+        self.index, self.acronyms, self.glossary = index, acronyms, acronyms.glossary
+
+    def _source(self, doc_id: str) -> str:
+        d = self.index.catalog.document(doc_id)
+        return d["source"] if d else ""
 
     def assess(self, asked: Asked) -> Assessment | None:
         answer = self.answer(asked.text, asked.allowed)
@@ -35,15 +39,14 @@ class AcronymAnswerer:
             return None
         asked = match.group("a") or match.group("b")
         permitted = None if allowed is None else set(allowed)
-        for d in self.index.catalog.documents():
-            if permitted is not None and d["id"] not in permitted:
+        spelled = [(acronym, *where) for acronym in dict.fromkeys((asked, asked.upper()))
+                   for where in self.acronyms.spelled_out(acronym)]
+        for acronym, doc_id, long_form, start, end in sorted(spelled, key=lambda found: self._source(found[1])):
+            if permitted is not None and doc_id not in permitted:
                 continue
-            found = {a: (long_form, start, end) for a, long_form, start, end in
-                     self.index.catalog.facts(d["id"]).get("acronyms", ())}
-            acronym = next((a for a in (asked, asked.upper()) if a in found), None)
-            if acronym is None:
+            d = self.index.catalog.document(doc_id)
+            if d is None:
                 continue
-            long_form, start, end = found[acronym]
             text = self.index.text(d["id"]) or ""
             # the sentence holding the pair; the pair alone if a sentence boundary falls inside it
             s, e = next(((s, e) for s, e in split_sentences(text) if s <= start and end <= e), (start, end))
@@ -65,8 +68,12 @@ class Acronyms:
 
     def __init__(self, index, glossary: dict[str, str]) -> None:
         self.index, self.glossary = index, dict(glossary)
-        self._read: tuple[str, dict[str, str], dict[str, str]] | None = None
+        self._read: tuple[str, dict[str, str], dict[str, str], dict[str, list]] | None = None
         self._lock = threading.Lock()
+
+    def spelled_out(self, acronym: str) -> list[tuple[str, str, int, int]]:
+        """Where documents spell the acronym out: (document id, long form, start, end of "long form (ACRONYM)")."""
+        return self._pairs()[3].get(acronym, [])
 
     def all(self) -> dict[str, str]:
         """Every pair: a name and its other spelling are one name."""
@@ -78,16 +85,17 @@ class Acronyms:
         0.705 -> 0.682 on the partnership set)."""
         return self._pairs()[2]
 
-    def _pairs(self) -> tuple[str, dict[str, str], dict[str, str]]:
+    def _pairs(self) -> tuple[str, dict[str, str], dict[str, str], dict[str, list]]:
         generation = self.index.keywords.generation
         with self._lock:
             if self._read is None or self._read[0] != generation:
-                found = dict(self.glossary)
-                facts = list(self.index.catalog.all_facts().values())
-                for document in facts:
-                    for acronym, long_form, *_ in document.get("acronyms", ()):
+                found, where = dict(self.glossary), {}
+                facts = self.index.catalog.all_facts()
+                for doc_id, document in facts.items():
+                    for acronym, long_form, start, end in document.get("acronyms", ()):
                         found.setdefault(acronym, long_form)
-                used = Counter(a for document in facts for a in set(document.get("mentions", ())))
+                        where.setdefault(acronym, []).append((doc_id, long_form, start, end))
+                used = Counter(a for document in facts.values() for a in set(document.get("mentions", ())))
                 common = {a for a in found if used[a] > len(facts) / 2}
-                self._read = (generation, found, {a: f for a, f in found.items() if a not in common})
+                self._read = (generation, found, {a: f for a, f in found.items() if a not in common}, where)
             return self._read

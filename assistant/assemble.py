@@ -46,7 +46,7 @@ def assemble(settings: Settings, index: Index | None = None) -> Assistant:
         rrf_k=settings.rrf_k, mode=settings.retrieval, keyword_weight=settings.keyword_weight,
     )
     answerers = (
-        AcronymAnswerer(index, acronyms.glossary),  # what an acronym stands for
+        AcronymAnswerer(index, acronyms),  # what an acronym stands for
         StatementAnswerer(index, acronyms.expansions, aliases=acronyms.all),  # what was agreed, proposed, ...
         chunk_answerer(settings, index),  # anything else, from the retrieved chunks
     )

@@ -162,6 +162,32 @@ class StatementAnswerer:
                  aliases: Callable[[], dict[str, str]] = dict) -> None:
         self.index, self.acronyms, self.today = index, acronyms, today
         self.aliases = aliases  # every acronym pair, so that a name and its other spelling are one
+        self._read: tuple[int, dict] = (-1, {})  # per statement, what matching reads: once per loaded index
+        self._rows: tuple[int, list[dict]] = (-1, [])
+
+    def _statements(self, allowed: list[str] | None) -> list[dict]:
+        """The statements of the allowed documents, as fresh rows (completing a speaker's name reads only these):
+        read from the catalog once per loaded index."""
+        generation = self.index.version
+        every = self._rows
+        if every[0] != generation:
+            every = self._rows = (generation, self.index.catalog.statements())
+        permitted = None if allowed is None else set(allowed)
+        return [dict(r) for r in every[1] if permitted is None or r["document_id"] in permitted]
+
+    def _once(self, what: str, row: dict, compute: Callable[[], frozenset[str]]) -> frozenset[str]:
+        """A statement's terms (acronyms expanded) or name words, computed the first time a question reads them
+        and kept until the index changes: every commitments question reads every statement, so at 100k chunks
+        computing them per question cost a second."""
+        generation = self.index.version
+        read = self._read
+        if read[0] != generation:
+            read = self._read = (generation, {})
+        key = (what, row["document_id"], row["start"])
+        found = read[1].get(key)
+        if found is None:
+            found = read[1][key] = compute()
+        return found
 
     def assess(self, asked: Asked) -> Assessment | None:
         answer = self.answer(asked.text, asked.allowed, asked.question, asked.aliases)
@@ -174,7 +200,7 @@ class StatementAnswerer:
         q = q or analyze(question, aliases)
         if not (q.asks_agreement or _LIST.search(question) or language.fa.asks_list(question)):
             return None  # before any statement is read: most questions are not about commitments
-        rows = complete(self.index.catalog.statements(document_ids=allowed))
+        rows = complete(self._statements(allowed))
         if q.names:  # what another organisation proposed is no answer about the one the question names
             rows = [r for r in rows if self._about_names(r, q, aliases)]
         ask = self.read(question, q, organisations={r["organisation"] for r in rows if r["organisation"]})
@@ -233,9 +259,8 @@ class StatementAnswerer:
     def _about_names(self, row: dict, q: Question, aliases: dict[str, str]) -> bool:
         """Do the statement's words, speaker, organisation or document (title, participants) name every name of the
         question (years aside: the period filter reads those)?"""
-        context = " ".join(filter(None, (row["text"], row["speaker"], row["organisation"],
-                                         self.index.about(row["document_id"]))))
-        words = context_words(context, aliases)
+        words = self._once("names", row, lambda: context_words(" ".join(filter(None, (
+            row["text"], row["speaker"], row["organisation"], self.index.about(row["document_id"])))), aliases))
         return all(matches(n, words, row.get("document_date")) for n in q.names if not n.is_year)
 
     def _matches(self, row: dict, ask: Ask, acronyms: dict[str, str]) -> bool:
@@ -246,7 +271,7 @@ class StatementAnswerer:
         if ask.period and not any(ask.period.overlaps(s, e) for s, e in _dates(row)):
             return False
         if ask.topic:
-            present = set(terms(expand(row["text"], acronyms)))
+            present = self._once("terms", row, lambda: frozenset(terms(expand(row["text"], acronyms))))
             total = sum(ask.topic.values())
             return sum(w for s, w in ask.topic.items() if s in present) >= 0.75 * total
         return True

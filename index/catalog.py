@@ -322,6 +322,13 @@ class Catalog:
         row = self._db.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
+    def document(self, doc_id: str) -> dict | None:
+        """One ready document's metadata, as `documents` lists it."""
+        row = self._db.execute("SELECT id, source, title, type, date, chunks, meta FROM documents "
+                               "WHERE id = ? AND state = 'ready'", (doc_id,)).fetchone()
+        return None if row is None else {"id": row[0], "source": row[1], "title": row[2], "type": row[3],
+                                         "date": row[4], "chunks": row[5], "meta": json.loads(row[6])}
+
     def documents(self) -> list[dict]:
         rows = self._db.execute(
             "SELECT id, source, title, type, date, chunks, meta FROM documents WHERE state = 'ready' ORDER BY source"

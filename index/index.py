@@ -102,6 +102,7 @@ class Index:
     write_wait: float = 10.0  # seconds a writer waits for another to finish (index.writer)
     _loaded: tuple[int, tuple[int, int]] | None = None  # keyword index stamp, counts: what questions are answered from
     _about: tuple[str, dict[str, str]] | None = None
+    version: int = 0  # changes whenever the catalog or the keyword index was written: the key of what is kept
     _lock: ReadWriteLock = field(default_factory=ReadWriteLock)
     _refreshing: threading.Lock = field(default_factory=threading.Lock)
 
@@ -167,6 +168,7 @@ class Index:
             stamp = (self.catalog.changed(), self.keywords.stamp())
             if self._loaded is not None and not stamp[0] and stamp[1] == self._loaded[0]:
                 return
+            self.version += 1  # something was written: what is kept per loaded index is read again
             generation = self.catalog.generation()
             if generation != self.keywords.generation:
                 if self.keywords.stored_generation() != generation:  # an ingest is under way: it rebuilds the
