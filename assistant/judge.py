@@ -67,17 +67,14 @@ class Decision:
 
 
 class WordMeaning:
-    """Whether two words mean nearly the same, by the embedding model's vectors of the words: those the corpus uses
-    were computed at ingest (`stored`); a question word no document uses is embedded once and kept in a bounded
-    cache.
+    """Whether two words mean nearly the same, by the embedding model; word vectors kept in a bounded cache.
 
     Only in a script the model reads (`persian`: whether it knows Persian): to a model that does not, every Persian
     word looks like every other, and all would "match"."""
 
     def __init__(self, embedder: Embedder, threshold: float = MEANING, cache_size: int = 50_000,
-                 persian: bool = False, stored: Callable[[Sequence[str]], dict[str, np.ndarray]] | None = None) -> None:
+                 persian: bool = False) -> None:
         self.embedder, self.threshold, self.cache_size, self.persian = embedder, threshold, cache_size, persian
-        self.stored = stored
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -99,9 +96,6 @@ class WordMeaning:
         with self._lock:
             known = {w: self._vectors[w] for w in items if w in self._vectors}
         missing = [w for w in dict.fromkeys(items) if w not in known]
-        if missing and self.stored is not None:
-            known.update(self.stored(missing))
-            missing = [w for w in missing if w not in known]
         if missing:
             known.update(zip(missing, self.embedder.embed(missing)))
             with self._lock:

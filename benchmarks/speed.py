@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from server import memory_mb, running_server  # noqa: E402  (benchmarks/server.py, beside this script)
 
-CLAPNQ = ROOT.parent / "shared" / "data" / "clapnq" / "clapnq_dev_answerable.jsonl"
+CLAPNQ = ROOT.parent / "shared" / "data" / "clapnq"
 QUESTIONS = [
     "What was agreed on CBRN readiness?",
     "Who proposed a trilateral meeting?",
@@ -39,14 +39,14 @@ QUESTIONS = [
 
 
 def passages(limit: int) -> list[tuple[str, str]]:
+    """Distinct ClapNQ passages (answerable questions' first, then unanswerable ones'): 597 in all."""
     seen, out = set(), []
-    for line in CLAPNQ.read_text(encoding="utf-8").splitlines():
-        for p in json.loads(line)["passages"]:
-            if p["text"] not in seen:
-                seen.add(p["text"])
-                out.append((p["title"], p["text"]))
-        if len(out) >= limit:
-            break
+    for name in ("clapnq_dev_answerable.jsonl", "clapnq_dev_unanswerable.jsonl"):
+        for line in (CLAPNQ / name).read_text(encoding="utf-8").splitlines():
+            for p in json.loads(line)["passages"]:
+                if p["text"] not in seen:
+                    seen.add(p["text"])
+                    out.append((p["title"], p["text"]))
     return out[:limit]
 
 

@@ -52,10 +52,6 @@ CREATE TABLE IF NOT EXISTS chunks (
     vectors BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_document ON chunks (document_id, start);
-CREATE TABLE IF NOT EXISTS words (
-    word TEXT PRIMARY KEY,
-    vector BLOB NOT NULL
-);
 CREATE TABLE IF NOT EXISTS statements (
     document_id TEXT NOT NULL,
     start INTEGER NOT NULL,
@@ -168,14 +164,10 @@ class Catalog:
 
     # --- what ingest computed per chunk ---
 
-    def set_chunks(self, rows: Sequence[ChunkFacts], words: dict[str, np.ndarray] | None = None) -> None:
-        """Replace the chunk rows of the documents they belong to (written while those documents are pending), and
-        add the vectors of words the corpus had not used before."""
+    def set_chunks(self, rows: Sequence[ChunkFacts]) -> None:
+        """Replace the chunk rows of the documents they belong to (written while those documents are pending)."""
         self._db.execute("BEGIN")
         try:
-            self._db.executemany("INSERT OR IGNORE INTO words (word, vector) VALUES (?, ?)",
-                                 [(w, np.ascontiguousarray(v, dtype=np.float32).tobytes())
-                                  for w, v in (words or {}).items()])
             for doc_id in {r.document_id for r in rows}:
                 self._db.execute("DELETE FROM chunks WHERE document_id = ?", (doc_id,))
             self._db.executemany(
@@ -187,27 +179,6 @@ class Catalog:
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-
-    def new_words(self, words: Sequence[str]) -> list[str]:
-        """Those of `words` that have no stored vector yet."""
-        words = list(dict.fromkeys(words))
-        known: set[str] = set()
-        for i in range(0, len(words), 500):
-            part = words[i:i + 500]
-            known.update(w for (w,) in self._db.execute(
-                f"SELECT word FROM words WHERE word IN ({','.join('?' * len(part))})", part))
-        return [w for w in words if w not in known]
-
-    def word_vectors(self, words: Sequence[str]) -> dict[str, np.ndarray]:
-        """The stored vectors of those of `words` the corpus uses (computed at ingest)."""
-        words = list(dict.fromkeys(words))
-        found: dict[str, np.ndarray] = {}
-        for i in range(0, len(words), 500):
-            part = words[i:i + 500]
-            for word, blob in self._db.execute(
-                    f"SELECT word, vector FROM words WHERE word IN ({','.join('?' * len(part))})", part):
-                found[word] = np.frombuffer(blob, dtype=np.float32)
-        return found
 
     def delete_chunks(self, doc_id: str) -> None:
         self._db.execute("DELETE FROM chunks WHERE document_id = ?", (doc_id,))

@@ -6,7 +6,7 @@ costs one embedding (of the question) and reads the rest.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -15,7 +15,6 @@ from .attribute import people, speaker
 from .catalog import ChunkFacts
 from .document import Chunk, Document
 from .embed import Embedder
-from .terms import words
 
 VERSION = 1  # raise when what is computed per chunk changes: the next ingest recomputes every document's chunks
 
@@ -28,17 +27,13 @@ _ACRONYM_LIKE = re.compile(r"\b[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*\b")
 
 
 def embed_chunks(
-    pending: Sequence[tuple[Document, Sequence[Chunk]]], embedder: Embedder, *, derive: bool,
-    new_words: Callable[[list[str]], list[str]] = lambda words: [],
-) -> tuple[np.ndarray | None, list[ChunkFacts], dict[str, np.ndarray]]:
-    """The chunks' vectors, their facts and the vectors of the words not seen before (`new_words` says which), for a
-    batch of documents, in one call of the model.
+    pending: Sequence[tuple[Document, Sequence[Chunk]]], embedder: Embedder, *, derive: bool
+) -> tuple[np.ndarray | None, list[ChunkFacts]]:
+    """The chunks' vectors and their facts, for a batch of documents, in one call of the model.
 
-    Every quotable sentence is embedded (the answerer ranks sentences by these vectors), and every word the corpus
-    had not used (the judge asks whether a question's word means nearly what a quoted word means). With `derive`,
-    a chunk's vector is the normalised mean of its sentences' vectors and of the pieces of its text no sentence
-    covers (a heading, a withheld instruction), so the model reads each text once; without it the chunk text is
-    embedded too.
+    Every quotable sentence is embedded (the answerer ranks sentences by these vectors). With `derive`, a chunk's
+    vector is the normalised mean of its sentences' vectors and of the pieces of its text no sentence covers (a
+    heading, a withheld instruction), so the model reads each text once; without it the chunk text is embedded too.
     """
     texts: list[str] = []
     layout = []  # per chunk: (index of its first sentence text, sentences, index of its first other piece, pieces)
@@ -53,11 +48,8 @@ def embed_chunks(
         whole_first = len(texts)
         texts += [c.text for _, chunks in pending for c in chunks]
     if not texts:
-        return None, [], {}
-    fresh = new_words(sorted({w for document, _ in pending for w in words(document.text)}))
-    words_first = len(texts)
-    vectors = embedder.embed(texts + fresh)
-    word_vectors = dict(zip(fresh, vectors[words_first:]))
+        return None, []
+    vectors = embedder.embed(texts)
     chunk_vectors, rows, n = [], [], 0
     for document, chunks in pending:
         known = people(document.text)
@@ -73,7 +65,7 @@ def embed_chunks(
                                    tuple(speaker_row(document.text, s, e, known) for s, e in c.sentences),
                                    sentence_vectors))
             n += 1
-    return np.vstack(chunk_vectors).astype(np.float32), rows, word_vectors
+    return np.vstack(chunk_vectors).astype(np.float32), rows
 
 
 def _uncovered(text: str, c: Chunk) -> list[str]:

@@ -240,7 +240,7 @@ def _write(pending, known, report, catalog, store, embedder, derive: bool, versi
     deleted; the new chunks are written in one upsert, their sentence vectors and speakers beside them in the
     catalog; then each is marked ready.
     """
-    vectors, facts, words = embed_chunks(pending, embedder, derive=derive, new_words=catalog.new_words)
+    vectors, facts = embed_chunks(pending, embedder, derive=derive)
     for document, _ in pending:
         catalog.begin(document)
     for document, _ in pending:
@@ -249,7 +249,7 @@ def _write(pending, known, report, catalog, store, embedder, derive: bool, versi
             catalog.delete_chunks(document.id)
     if vectors is not None:
         store.add(pending, vectors)
-        catalog.set_chunks(facts, words)
+        catalog.set_chunks(facts)
     for document, chunks in pending:
         catalog.complete(document, len(chunks), version)
         (report.updated if document.id in known else report.added).append(document.source)
