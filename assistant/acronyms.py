@@ -25,10 +25,6 @@ class AcronymAnswerer:
     def __init__(self, index, acronyms: "Acronyms") -> None:
         self.index, self.acronyms, self.glossary = index, acronyms, acronyms.glossary
 
-    def _source(self, doc_id: str) -> str:
-        d = self.index.catalog.document(doc_id)
-        return d["source"] if d else ""
-
     def assess(self, asked: Asked) -> Assessment | None:
         answer = self.answer(asked.text, asked.allowed)
         return None if answer is None else Assessment(answer, {"direct": float(len(answer.citations))})
@@ -39,14 +35,11 @@ class AcronymAnswerer:
             return None
         asked = match.group("a") or match.group("b")
         permitted = None if allowed is None else set(allowed)
-        spelled = [(acronym, *where) for acronym in dict.fromkeys((asked, asked.upper()))
-                   for where in self.acronyms.spelled_out(acronym)]
-        for acronym, doc_id, long_form, start, end in sorted(spelled, key=lambda found: self._source(found[1])):
-            if permitted is not None and doc_id not in permitted:
-                continue
-            d = self.index.catalog.document(doc_id)
-            if d is None:
-                continue
+        spelled = [(self.index.catalog.document(doc_id), acronym, long_form, start, end)
+                   for acronym in dict.fromkeys((asked, asked.upper()))
+                   for doc_id, long_form, start, end in self.acronyms.spelled_out(acronym)
+                   if permitted is None or doc_id in permitted]
+        for d, acronym, long_form, start, end in sorted((s for s in spelled if s[0]), key=lambda s: s[0]["source"]):
             text = self.index.text(d["id"]) or ""
             # the sentence holding the pair; the pair alone if a sentence boundary falls inside it
             s, e = next(((s, e) for s, e in split_sentences(text) if s <= start and end <= e), (start, end))

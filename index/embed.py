@@ -111,8 +111,8 @@ class SentenceTransformerEmbedder:
         return self.load().max_seq_length - 2
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Texts of a few words (the words ingest embeds for the judge) go in batches 16 times larger: a batch costs
-        about the same whether it holds 32 or 512 of them, and they are most of the texts ingest embeds."""
+        """Texts of a word or two (the quoted words the judge compares a question's word with) go in batches 16 times
+        larger: the model's time per batch hardly depends on how many such short texts it holds."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         texts = [normalize(t) for t in texts]

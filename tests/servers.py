@@ -3,6 +3,7 @@ for the tests that talk HTTP to it (the benchmarks and the LLM server use the sa
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -50,3 +51,24 @@ def running_server(env: dict, timeout: float = 120):
     with running([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], base + "/health",
                  env=env, timeout=timeout):
         yield base
+
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@contextmanager
+def chromium_page(url: str):
+    """Debian's chromium (headless, through Playwright's executable_path: never a browser download) on `url`."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium package"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(url)
+        try:
+            yield page
+        finally:
+            browser.close()

@@ -6,16 +6,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
 from evals.metrics import fold
-from tests.servers import running_server
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+from tests.servers import chromium_page, running_server
 
 # Records, from inside the page, the answer text each time a streamed piece arrives.
 WATCH_STREAM = """
@@ -38,15 +33,8 @@ def server(sample_settings, sample_index, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(server):
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium package"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        page = browser.new_page()
-        page.goto(server + "/")
-        yield page
-        browser.close()
+    with chromium_page(server + "/") as opened:
+        yield opened
 
 
 def ask(page, question: str, index: int):

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from evals.metrics import fold
-from tests.servers import running_server
-from tests.test_browser import ARGS, CHROMIUM
+from tests.servers import chromium_page, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTE = ("# Boat ambulance trial\n\nThe Bushehr branch tested two boat ambulances on the Persian Gulf coast in "
@@ -36,15 +35,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(server):
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: `make test` installs Debian's chromium package"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        page = browser.new_page()
-        page.goto(server + "/")
-        yield page
-        browser.close()
+    with chromium_page(server + "/") as opened:
+        yield opened
 
 
 @pytest.mark.slow

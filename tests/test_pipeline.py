@@ -199,15 +199,19 @@ def _vectors(index) -> dict[str, np.ndarray]:
     return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(got["ids"], got["embeddings"])}
 
 
-def test_the_device_is_the_cpu_here_and_cuda_without_a_gpu_is_a_clear_error():
+def test_auto_is_the_gpu_where_there_is_one_and_cuda_without_one_is_a_clear_error():
+    import torch
+
     from index.embed import SentenceTransformerEmbedder, packaged_model_path
 
-    torch = pytest.importorskip("torch")
+    auto = SentenceTransformerEmbedder(packaged_model_path(), device="auto")
+    cpu = SentenceTransformerEmbedder(packaged_model_path(), device="cpu")
+    assert (cpu.device, cpu.batch_size) == ("cpu", 32)
     if torch.cuda.is_available():
-        pytest.skip("a GPU is here")
-    assert SentenceTransformerEmbedder(packaged_model_path(), device="auto").device == "cpu"
-    assert SentenceTransformerEmbedder(packaged_model_path(), device="auto").batch_size == 32
-    with pytest.raises(RuntimeError, match="no CUDA GPU"):
-        SentenceTransformerEmbedder(packaged_model_path(), device="cuda").load()
+        assert (auto.device, auto.batch_size) == ("cuda", 256)
+    else:
+        assert (auto.device, auto.batch_size) == ("cpu", 32)
+        with pytest.raises(RuntimeError, match="no CUDA GPU"):
+            SentenceTransformerEmbedder(packaged_model_path(), device="cuda").load()
     with pytest.raises(ValueError, match="device must be one of"):
         SentenceTransformerEmbedder(packaged_model_path(), device="tpu")
