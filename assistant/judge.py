@@ -25,6 +25,7 @@ its weights in refusal.json; the rules of `ThresholdRefusal` remain as a setting
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -32,8 +33,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+import language
 from index.embed import Embedder
 from index.terms import informativeness, stem, words
+from language import fa
 
 from .entities import Name, matches
 from .question import Question
@@ -56,6 +59,47 @@ class Support:
     typed: bool  # holds the kind of answer asked for (a number, a date, a person, a place)
     context: frozenset[str]  # words of the sentence, its speaker, paragraph and document (entities.context_words)
     document_date: str | None = None
+    language: str = "en"
+
+
+class Reading:
+    """Which of a question's words a sentence can be checked for, and holds.
+
+    A sentence in the question's language can be checked for every word. One in another language only for the words
+    written alike in both (numbers, acronyms) and for names, which are compared by their consonants ("Talan",
+    "تالان"); the rest it can neither hold nor lack by spelling, and count as half held (the similarity of the
+    multilingual model says the rest)."""
+
+    UNKNOWN = 0.5
+
+    def __init__(self, q: Question) -> None:
+        self.language = language.detect(q.text)
+        self.named = {w.lower() for n in q.names for w in n.text.split()}
+
+    def checkable(self, word: str, sentence_language: str) -> bool:
+        return sentence_language == self.language or word.isdigit() or word.lower() in self.named or (
+            self.language != "en" and word.isascii())
+
+    def held_across(self, word: str, sentence: str) -> bool:
+        """Does a sentence in another language hold this word: the same number or acronym, or the same name?"""
+        if stem(word) in {stem(w) for w in words(sentence)}:
+            return True
+        if word.isascii():
+            return any(fa.same_name(word, w) for w in words(sentence) if not w.isascii())
+        return any(fa.same_name(w, word) for w in re.findall(r"\b[A-Z][a-z]{2,}\b", sentence))
+
+    def share(self, weights: dict[str, float], sentence: str, sentence_language: str) -> float:
+        """The share of the question's weight a sentence of another language holds, the uncheckable words half."""
+        total = sum(weights.values())
+        if not total:
+            return 1.0
+        held = 0.0
+        for word, w in weights.items():
+            if self.held_across(word, sentence):
+                held += w
+            elif not self.checkable(word, sentence_language):
+                held += self.UNKNOWN * w
+        return held / total
 
 
 @dataclass(frozen=True)
@@ -126,27 +170,39 @@ class Judge:
 
     def decide(self, q: Question, support: Sequence[Support], background: Sequence[float] = ()) -> Decision:
         """`background`: the similarities of every candidate sentence read, picked or not."""
-        held_stems = {stem(w) for s in support for w in words(s.text)}
-        support_words = sorted({w for s in support for w in words(s.text)})
+        reading = Reading(q)
+        own = [s for s in support if s.language == reading.language]  # in the question's language
+        other = [s for s in support if s.language != reading.language]
+        held_stems = {stem(w) for s in own for w in words(s.text)}
+        support_words = sorted({w for s in own for w in words(s.text)})
         unmatched = unmatched_names(q.names, support)
         named = {w.lower() for n in q.names if n.text not in unmatched for w in n.text.split()}
         weights = {word: _weight(word, word.lower() in named) for word, _ in q.terms}
         # a word the sentence's paragraph or document holds is held too: "this official" in a sentence whose
         # paragraph names her
         around = frozenset().union(*(s.context for s in support)) if support else frozenset()
-        held = {word: s in held_stems or word.lower() in named or word in around for word, s in q.terms}
+        held = {word: s in held_stems or word.lower() in named or word in around
+                or any(reading.held_across(word, o.text) for o in other)
+                for word, s in q.terms}
         for word, is_held in held.items():
-            if not is_held and informativeness(word) >= INFORMATIVE and self.meaning is not None:
+            if not is_held and own and informativeness(word) >= INFORMATIVE and self.meaning is not None:
                 held[word] = self.meaning.close_to_any(word.lower(), support_words)
+        # a word no sentence of the support can be checked for (all are in another language) is neither held nor
+        # missing: half its weight counts as held
+        unknown = {word for word in weights if not held[word] and not own
+                   and not any(reading.checkable(word, o.language) for o in other)}
         total = sum(weights.values())
-        missing = tuple(w for w in weights if not held[w] and informativeness(w) >= INFORMATIVE)
-        focus_held = q.focus is None or q.focus in held_stems or any(held[w] for w, s in q.terms if s == q.focus)
+        missing = tuple(w for w in weights if not held[w] and w not in unknown and informativeness(w) >= INFORMATIVE)
+        focus_held = q.focus is None or q.focus in held_stems or any(
+            held[w] or w in unknown for w, s in q.terms if s == q.focus)
         best = max((s.similarity for s in support), default=0.0)
+        covered = sum(w for word, w in weights.items() if held[word]) + Reading.UNKNOWN * sum(weights[w] for w in unknown)
         signals = {
             "similarity": best,
             "specificity": best - float(np.median(background)) if len(background) else 0.0,
-            "coverage": sum(w for word, w in weights.items() if held[word]) / total if total else 1.0,
-            "best_coverage": max((_coverage(weights, s, named) for s in support), default=0.0),
+            "coverage": covered / total if total else 1.0,
+            "best_coverage": max((_coverage(weights, s, named) if s.language == reading.language
+                                  else reading.share(weights, s.text, s.language) for s in support), default=0.0),
             "missing": max((informativeness(w) for w in missing), default=0.0),
             "absent": max((informativeness(w) for w in missing if self._nowhere(w)), default=0.0),
             "type_missing": float(q.kind in ("count", "date", "person", "place") and not any(s.typed for s in support)),

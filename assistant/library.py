@@ -119,7 +119,7 @@ def writer_for(index: Index) -> Index:
         store=ChromaStore(path=store.path, host=store.host, port=store.port, collection=store.collection_name),
         keywords=KeywordIndex(index.keywords.path), embedder=index.embedder, counter=index.counter,
         max_tokens=index.max_tokens, limits=index.limits, derive_chunk_vectors=index.derive_chunk_vectors,
-        write_wait=index.write_wait,
+        write_wait=index.write_wait, bridge=index.bridge.copy() if index.bridge is not None else None,
     )
 
 
@@ -174,6 +174,8 @@ class Library:
             return change(*args)
         finally:
             self.writer.store.reopen()
+            if self.writer.bridge is not None:
+                self.writer.bridge.reopen()
 
     def _add(self, uploads: list[Upload], fields: Fields) -> list[dict]:
         results = []

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from index.bridge import Bridge
 from index.catalog import Catalog
 from index.dates import parse_bound
 from index.document import Hit
@@ -46,6 +47,21 @@ class Filters:
         return since, until
 
 
+@dataclass(frozen=True)
+class Probe:
+    """A question's vectors: in the main model's space (None when that model cannot read the question's language),
+    and in the multilingual space (None when nothing crosses languages: an English question, no foreign chunk)."""
+
+    language: str
+    main: np.ndarray | None
+    crossing: np.ndarray | None = None
+    reach: tuple[str, ...] = ()  # the chunk languages the multilingual vector searches
+
+    @property
+    def crosses(self) -> bool:
+        return any(code != self.language for code in self.reach)
+
+
 class Retriever:
     def __init__(
         self,
@@ -53,6 +69,7 @@ class Retriever:
         store: ChromaStore,
         keywords: KeywordIndex,
         catalog: Catalog,
+        bridge: Bridge | None = None,
         candidates: int = 30,
         rrf_k: int = 60,
         mode: str = "fused",
@@ -60,7 +77,7 @@ class Retriever:
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"retrieval mode must be one of {', '.join(MODES)}, not {mode!r}")
-        self.store, self.keywords, self.catalog = store, keywords, catalog
+        self.store, self.keywords, self.catalog, self.bridge = store, keywords, catalog, bridge
         self.candidates, self.rrf_k, self.mode, self.keyword_weight = candidates, rrf_k, mode, keyword_weight
 
     def allowed_documents(self, filters: Filters | None) -> list[str] | None:
@@ -71,20 +88,36 @@ class Retriever:
         return self.catalog.select(types=filters.types, since=since, until=until, sources=filters.sources,
                                    groups=filters.groups)
 
-    def retrieve(self, question: str, vector: np.ndarray, k: int, filters: Filters | None = None, *,
+    def retrieve(self, question: str, vector: np.ndarray | Probe, k: int, filters: Filters | None = None, *,
                  allowed: list[str] | None = None) -> list[Hit]:
         """The k best chunks by reciprocal rank fusion of dense and keyword rankings, best first, among the
-        documents the filters let through (or `allowed`, when they were already read).
+        documents the filters let through (or `allowed`, when they were already read). The dense ranking is the
+        main model's, and the multilingual model's for the chunks the main one cannot compare with the question.
 
         Mode "dense" or "keyword" uses one ranking alone (to measure what fusion adds)."""
         if filters is not None:
             allowed = self.allowed_documents(filters)
+        probe = vector if isinstance(vector, Probe) else Probe("en", vector)
+        n = max(self.candidates, k)
         rankings, weights = [], []
         if self.mode in ("fused", "dense"):
-            rankings.append(self.store.search(vector, max(self.candidates, k), allowed))
+            dense = self.store.search(probe.main, n, allowed) if probe.main is not None else []
+            crossed = self.bridge.search(probe.crossing, n, probe.language, probe.reach, allowed) \
+                if probe.crossing is not None and self.bridge is not None else []
+            if crossed:  # one ranking by similarity, each chunk compared by the model that reads it
+                seen = {cid for cid, _, _ in crossed}
+                dense = sorted([*((cid, sim) for cid, sim in dense if cid not in seen),
+                                *((cid, sim) for cid, sim, _ in crossed)], key=lambda hit: -hit[1])[:n]
+            rankings.append(dense)
             weights.append(1.0)
+            # keyword search cannot read a chunk in another language than the question's: for those chunks their
+            # place in the dense ranking stands in for it
+            foreign = {cid for cid, _, code in crossed if code != probe.language}
+            if foreign and self.mode == "fused":
+                rankings.append([(cid if cid in foreign else None, sim) for cid, sim in dense])
+                weights.append(self.keyword_weight)
         if self.mode in ("fused", "keyword"):
-            rankings.append(self.keywords.search(question, max(self.candidates, k), allowed))
+            rankings.append(self.keywords.search(question, n, allowed))
             weights.append(self.keyword_weight)
         fused = rrf(rankings, self.rrf_k, weights)[:k]
         found = self.store.get([cid for cid, _ in fused])

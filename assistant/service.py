@@ -17,7 +17,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import language
 from index.acronyms import expand
+from index.bridge import LANGUAGES, MAIN_LANGUAGE
 from index.document import Hit
 from index.errors import InvalidRequest, NotFound
 from index.index import Index
@@ -28,7 +30,7 @@ from .answer import Answer
 from .asked import Answerer, Asked
 from .conversation import ConversationStore, Turn, resolve
 from .question import analyze
-from .retrieve import Filters, Retriever
+from .retrieve import Filters, Probe, Retriever
 from .statements import list_statements
 
 MAX_QUESTION_CHARS = 2000
@@ -116,21 +118,49 @@ class Assistant:
             for answerer in self.answerers:
                 assessed = answerer.assess(asked)
                 if assessed is not None:
+                    if assessed.answer.refused and asked.searched and assessed.signals.get("absent", 0.0) > 0 \
+                            and self._crosses(asked.text):
+                        # nothing in the question's own language answers it, and some informative word of it is in no
+                        # document of that language: the other languages' passages may answer it (the judge cannot
+                        # check a word across languages, so a question that its own language's documents cover but do
+                        # not answer is refused, not crossed)
+                        crossed = self.analysed(question, filters, top_k or self.top_k, depth, cross=True)
+                        again = answerer.assess(crossed)
+                        if again is not None and not again.answer.refused:
+                            asked, assessed = crossed, again
                     hits = asked.found()[1] if depth or asked.searched else []
                     return Traced(assessed.answer, hits, assessed.signals)
         raise RuntimeError("no answerer took the question")  # the extractive answerer takes every question
 
-    def analysed(self, question: str, filters: Filters | None, top_k: int, depth: int = 0) -> Asked:
+    def analysed(self, question: str, filters: Filters | None, top_k: int, depth: int = 0, cross: bool = False) -> Asked:
         aliases = self.acronyms.all()
         allowed = self.retriever.allowed_documents(filters)
 
         def search():
-            vector = self.index.embedder.embed_query([question])[0]
+            probe = self.probe(question, cross)
             # keyword search also looks for each acronym's long form, and back ("CBRN" finds "chemical, ...")
             searched = expand(question, self.acronyms.expansions())
-            return vector, self.retriever.retrieve(searched, vector, max(top_k, depth), allowed=allowed)
+            return probe, self.retriever.retrieve(searched, probe, max(top_k, depth), allowed=allowed)
 
         return Asked(question, analyze(question, aliases), allowed, top_k, aliases, search)
+
+    def probe(self, question: str, cross: bool = False) -> Probe:
+        """The question's vectors: the main model's when it reads the question's language, the multilingual model's
+        for the chunks it does not (index.bridge). A question in the main model's language is first searched among
+        the passages of that language, as that model alone would; with `cross`, among the other languages' too. A
+        question in another language is searched among all passages at once."""
+        lang, bridge = language.detect(question), self.index.bridge
+        if bridge is None:
+            return Probe(lang, self.index.embedder.embed_query([question])[0])
+        main = self.index.embedder.embed_query([question])[0] if lang == MAIN_LANGUAGE else None
+        reach = LANGUAGES if cross or lang != MAIN_LANGUAGE else ()
+        crossing = bridge.embedder.embed_query([question])[0] if reach else None
+        return Probe(lang, main, crossing, reach)
+
+    def _crosses(self, question: str) -> bool:
+        """Whether a refused question may be asked again across languages: some passage is in another language."""
+        bridge = self.index.bridge
+        return bridge is not None and bridge.needed(language.detect(question))
 
     def statements(self, groups: frozenset[str] | None = None, **filters) -> list[dict]:
         """Statements across all documents that pass the filters (and that a caller with these access groups may

