@@ -114,10 +114,10 @@ class ExtractiveAnswerer:
         candidates = self._candidates(hits, crossing=probe.crossing is not None)
         if not candidates:
             return Assessment(Answer("The documents do not say: nothing in the index matches this question.", True, []), {})
-        scored, vectors = self._score(q, self._weights(q), candidates, probe)
+        scored = self._score(q, self._weights(q), candidates, probe)
         # a sentence about what the question names goes before one about something else, which is kept aside
         elsewhere = self._about_names(q, scored, aliases) if q.names else None
-        picked = self._pick(scored, vectors)
+        picked = self._pick(scored, language.detect(q.text))
         decision = self.judge.decide(q, [self._support(p, aliases) for p in picked], [s.similarity for s in scored])
         if decision.refuse:
             closest = picked or sorted(scored, key=lambda s: -s.score)[:2]
@@ -176,7 +176,6 @@ class ExtractiveAnswerer:
         return similarities
 
     def _score(self, q: Question, weights: dict[str, float], candidates: list[Candidate], probe: Probe):
-        vectors = np.vstack([c.vector for c in candidates]).astype(np.float32, copy=False)
         similarity = self._similarities(probe, candidates)
         scored = []
         surnames = {  # a sentence may name a person by surname alone ("Alishvandi said ...")
@@ -194,7 +193,7 @@ class ExtractiveAnswerer:
             # a when / where / who / how-many question is answered by a sentence holding a date, place, name or number
             score = float(sim) + 0.5 * coverage + (0.25 if typed and q.kind != "other" else 0.0) - 0.01 * candidate.rank
             scored.append(Scored(candidate, float(sim), coverage, typed, score, present))
-        return scored, vectors
+        return scored
 
     def _about_names(self, q: Question, scored: list[Scored], aliases: dict[str, str]) -> Scored | None:
         """Ranks the sentences about every name of the question (by their own words, paragraph or document) above
@@ -222,12 +221,17 @@ class ExtractiveAnswerer:
 
     def _support(self, p: Scored, aliases: dict[str, str]) -> Support:
         context = p.context or self._context(p.candidate, aliases)
+        if p.candidate.speaker is not None:  # "this official said ...": the person the document says spoke
+            context = context | context_words(p.candidate.speaker[0], aliases)
         return Support(p.candidate.text, p.similarity, p.typed, context, p.candidate.hit.date, p.candidate.language)
 
-    def _pick(self, scored: list[Scored], vectors: np.ndarray) -> list[Scored]:
+    def _pick(self, scored: list[Scored], language: str) -> list[Scored]:
         """The best sentence, then others nearly as good that do not repeat what is already picked, until one holds
         less than half the best one's share of the question's terms (closeness of meaning alone is not enough: for a
-        model that does not know the question's language, every sentence of that language looks alike)."""
+        model that does not know the question's language, every sentence of that language looks alike). Of two
+        sentences that say the same in two languages (a translation), the one in the question's `language` is
+        quoted when it is nearly as good; when the best sentence is in that language, no other language's joins it
+        (the judge could not check it)."""
         order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
         picked: list[int] = []
         best = scored[order[0]].score
@@ -236,7 +240,12 @@ class ExtractiveAnswerer:
                 break
             if picked and scored[i].coverage < 0.5 * scored[picked[0]].coverage:
                 break
-            if any(_same_statement(scored[i], scored[j], float(vectors[i] @ vectors[j])) for j in picked):
+            if scored[i].candidate.language != language:
+                if picked and scored[picked[0]].candidate.language == language:
+                    continue  # a support the best sentence of the asker's language has is not widened with another's
+                i = next((j for j in order if scored[j].candidate.language == language
+                          and scored[j].score >= best - 0.15 and _same(scored[i], scored[j])), i)
+            if i in picked or any(_same(scored[i], scored[j]) for j in picked):
                 continue  # the same statement in another document (the notes restate the news)
             picked.append(i)
         return [scored[i] for i in picked]
@@ -353,9 +362,21 @@ def _coverage(weights: dict[str, float], present: frozenset[str]) -> float:
     return sum(w for s, w in weights.items() if s in present) / total if total else 1.0
 
 
-def _same_statement(a: Scored, b: Scored, cosine: float) -> bool:
+# e5 puts a sentence and its translation at a cosine of 0.87 to 0.92, and other sentences of the same article at
+# most 0.85 (the 7 sentences of "IRCS, ICRC discuss ways to boost co-op" against its Persian translation)
+SAME_ACROSS = 0.86
+
+
+def _same(a: Scored, b: Scored) -> bool:
+    """Do two sentences say the same: by the main model's vectors for two English ones, by the multilingual vectors
+    for a sentence and its translation, by their terms for two sentences of another language."""
+    ca, cb = a.candidate, b.candidate
     overlap = len(a.terms & b.terms) / max(1, min(len(a.terms), len(b.terms)))
-    return cosine > 0.85 or overlap > 0.7
+    if ca.language == cb.language == MAIN_LANGUAGE:
+        return float(ca.vector @ cb.vector) > 0.85 or overlap > 0.7
+    if ca.language != cb.language and ca.crossing is not None and cb.crossing is not None:
+        return float(ca.crossing @ cb.crossing) > SAME_ACROSS
+    return overlap > 0.7
 
 
 def _join(items: list[str], word: str) -> str:

@@ -84,8 +84,8 @@ class Reading:
         """Does a sentence in another language hold this word: the same number or acronym, or the same name?"""
         if stem(word) in {stem(w) for w in words(sentence)}:
             return True
-        if word.isascii():
-            return any(fa.same_name(word, w) for w in words(sentence) if not w.isascii())
+        if word.isascii():  # a name of the question, by its consonants
+            return word.lower() in self.named and any(fa.same_name(word, w) for w in words(sentence) if not w.isascii())
         return any(fa.same_name(w, word) for w in re.findall(r"\b[A-Z][a-z]{2,}\b", sentence))
 
     def share(self, weights: dict[str, float], sentence: str, sentence_language: str) -> float:

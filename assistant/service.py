@@ -5,6 +5,8 @@
       -> statement answerer   "What was agreed on ...?", "List every proposal": statements  no search
       -> extractive answerer  embed the question, search (dense + BM25, fused), quote the best sentences with
                               the vectors ingest stored, or refuse (the Judge)
+      -> an English question refused with a word no English document holds is searched again across languages
+         (index/bridge.py: Persian passages in the multilingual model's space); a Persian one searched them all
 
 The first answerer that takes the question answers it; the search runs only when one needs it. Everything an
 answer reads beyond the question's own vector was computed at ingest (index/facts.py). The objects are assembled
@@ -30,7 +32,7 @@ from .answer import Answer
 from .asked import Answerer, Asked
 from .conversation import ConversationStore, Turn, resolve
 from .question import analyze
-from .retrieve import Filters, Probe, Retriever
+from .retrieve import FOREIGN, Filters, Probe, Retriever
 from .statements import list_statements
 
 MAX_QUESTION_CHARS = 2000
@@ -119,7 +121,7 @@ class Assistant:
                 assessed = answerer.assess(asked)
                 if assessed is not None:
                     if assessed.answer.refused and asked.searched and assessed.signals.get("absent", 0.0) > 0 \
-                            and self._crosses(asked.text):
+                            and self._may_cross(asked):
                         # nothing in the question's own language answers it, and some informative word of it is in no
                         # document of that language: the other languages' passages may answer it (the judge cannot
                         # check a word across languages, so a question that its own language's documents cover but do
@@ -155,12 +157,13 @@ class Assistant:
         main = self.index.embedder.embed_query([question])[0] if lang == MAIN_LANGUAGE else None
         reach = LANGUAGES if cross or lang != MAIN_LANGUAGE else ()
         crossing = bridge.embedder.embed_query([question])[0] if reach else None
-        return Probe(lang, main, crossing, reach)
+        return Probe(lang, main, crossing, reach, 1.0 if cross else FOREIGN)
 
-    def _crosses(self, question: str) -> bool:
-        """Whether a refused question may be asked again across languages: some passage is in another language."""
-        bridge = self.index.bridge
-        return bridge is not None and bridge.needed(language.detect(question))
+    def _may_cross(self, asked: Asked) -> bool:
+        """Whether a refused question may be asked again across languages: it was searched in its own language
+        only, and some passage is in another."""
+        bridge, probe = self.index.bridge, asked.found()[0]
+        return bridge is not None and set(probe.reach) != set(LANGUAGES) and bridge.needed(probe.language)
 
     def statements(self, groups: frozenset[str] | None = None, **filters) -> list[dict]:
         """Statements across all documents that pass the filters (and that a caller with these access groups may

