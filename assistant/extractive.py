@@ -32,8 +32,8 @@ from .asked import Asked, Assessment
 from .entities import context_words, is_organisation, matches, organisations
 from .judge import Decision, Judge, Reading, Support
 from .question import Question, has_answer_type
-from .retrieve import Probe
 from .refusal import ThresholdRefusal
+from .retrieve import Probe
 from .span import lead
 
 _AGREED = re.compile(r"\b(?:agreed|agreement|signed|decided|decision|approved|memorandum|committed)\b", re.I)
@@ -225,12 +225,12 @@ class ExtractiveAnswerer:
             context = context | context_words(p.candidate.speaker[0], aliases)
         return Support(p.candidate.text, p.similarity, p.typed, context, p.candidate.hit.date, p.candidate.language)
 
-    def _pick(self, scored: list[Scored], language: str) -> list[Scored]:
+    def _pick(self, scored: list[Scored], asker: str) -> list[Scored]:
         """The best sentence, then others nearly as good that do not repeat what is already picked, until one holds
         less than half the best one's share of the question's terms (closeness of meaning alone is not enough: for a
         model that does not know the question's language, every sentence of that language looks alike). Of two
-        sentences that say the same in two languages (a translation), the one in the question's `language` is
-        quoted when it is nearly as good; when the best sentence is in that language, no other language's joins it
+        sentences that say the same in two languages (a translation), the one in the `asker`'s language is quoted
+        when it is nearly as good; when the best sentence is in that language, no other language's joins it
         (the judge could not check it)."""
         order = sorted(range(len(scored)), key=lambda i: -scored[i].score)
         picked: list[int] = []
@@ -240,10 +240,10 @@ class ExtractiveAnswerer:
                 break
             if picked and scored[i].coverage < 0.5 * scored[picked[0]].coverage:
                 break
-            if scored[i].candidate.language != language:
-                if picked and scored[picked[0]].candidate.language == language:
+            if scored[i].candidate.language != asker:
+                if picked and scored[picked[0]].candidate.language == asker:
                     continue  # a support the best sentence of the asker's language has is not widened with another's
-                i = next((j for j in order if scored[j].candidate.language == language
+                i = next((j for j in order if scored[j].candidate.language == asker
                           and scored[j].score >= best - 0.15 and _same(scored[i], scored[j])), i)
             if i in picked or any(_same(scored[i], scored[j]) for j in picked):
                 continue  # the same statement in another document (the notes restate the news)
