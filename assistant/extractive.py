@@ -221,9 +221,11 @@ class ExtractiveAnswerer:
 
     def _support(self, p: Scored, aliases: dict[str, str]) -> Support:
         context = p.context or self._context(p.candidate, aliases)
-        if p.candidate.speaker is not None:  # "this official said ...": the person the document says spoke
-            context = context | context_words(p.candidate.speaker[0], aliases)
-        return Support(p.candidate.text, p.similarity, p.typed, context, p.candidate.hit.date, p.candidate.language)
+        speaker = p.candidate.speaker[0] if p.candidate.speaker is not None else ""
+        if speaker:  # "this official said ...": the person the document says spoke
+            context = context | context_words(speaker, aliases)
+        return Support(p.candidate.text, p.similarity, p.typed, context, p.candidate.hit.date, p.candidate.language,
+                       speaker)
 
     def _pick(self, scored: list[Scored], asker: str) -> list[Scored]:
         """The best sentence, then others nearly as good that do not repeat what is already picked, until one holds

@@ -60,6 +60,7 @@ class Support:
     context: frozenset[str]  # words of the sentence, its speaker, paragraph and document (entities.context_words)
     document_date: str | None = None
     language: str = "en"
+    speaker: str = ""  # who the document says spoke the sentence ("this official said ..."): it is about them too
 
 
 class Reading:
@@ -219,9 +220,10 @@ class Judge:
 
 
 def _coverage(weights: dict[str, float], support: Support, named: set[str]) -> float:
-    """The share of the question's weight that one sentence holds by stem (or a name its context holds)."""
+    """The share of the question's weight that one sentence (and its speaker's name) holds by stem, or a name its
+    context holds."""
     total = sum(weights.values())
-    own = {stem(w) for w in words(support.text)}
+    own = {stem(w) for w in words(f"{support.text} {support.speaker}")}
     return sum(w for word, w in weights.items() if stem(word) in own or word.lower() in named) / total if total else 1.0
 
 

@@ -63,6 +63,8 @@ def people(text: str) -> list[Person]:
             found[name] = Person(name, name, None)
     for full, surname, intro in fa.people(text):  # Persian: "رضیه علیشوندی، مدیر ..."
         found.setdefault(surname, Person(full, surname, intro))
+    for surname in fa.speakers(text):  # Persian: "علیشوندی گفت ..." twice, never introduced
+        found.setdefault(surname, Person(surname, surname, None))
     return list(found.values())
 
 

@@ -33,7 +33,7 @@ from .statements import extract as extract_statements
 from .store import ChromaStore
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
-FACTS_VERSION = STATEMENTS_VERSION * 100 + 1  # raise the last digit when document_facts changes
+FACTS_VERSION = STATEMENTS_VERSION * 100 + 2  # raise the last digit when document_facts changes
 log = logging.getLogger("assistant.ingest")
 
 

@@ -103,6 +103,26 @@ def people(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     return found
 
 
+# "علیشوندی گفت", "علیشوندی همچنین گفت", "علیشوندی با اشاره به ... گفت": a word that opens a sentence reporting
+# someone's words; one that opens two such sentences is a person's name even where no "name, role" introduces it
+_OPENING = re.compile(rf"(?:^|[.!؟?\n]\s*)(?:[-*]\s+)?(?P<name>[{_L}]{{3,}})(?= )")
+_NOT_SPEAKERS = {"وی", "او", "ایشان", "این", "آن", "همچنین", "سپس", "در", "به", "از", "با", "برای", "طبق", "بنابر"}
+
+
+def speakers(text: str) -> list[str]:
+    """Surnames of the people a Persian text reports without introducing them: a word that opens two or more
+    sentences with a reporting verb, and is neither a pronoun nor a body ("جمعیت", "کمیته" ...)."""
+    plain = normalize_in_place(text)
+    counts: dict[str, int] = {}
+    for match in _OPENING.finditer(plain):
+        name = match.group("name")
+        end = min((i for i in (plain.find(".", match.end()), plain.find("\n", match.end())) if i >= 0), default=len(plain))
+        if name not in _NOT_SPEAKERS and name not in STOPWORDS and not re.match(_BODY_WORDS, name) \
+                and REPORTING.search(plain[match.end():end]):
+            counts[name] = counts.get(name, 0) + 1
+    return [name for name, count in counts.items() if count >= 2]
+
+
 # a body's name written in Persian before its acronym: "جمعیت امداد کوهستان تالان (TMRS)"
 _NAMED_BODY = re.compile(
     rf"{_B}(?P<name>(?:جمعیت|کمیته|آژانس|سازمان|وزارت|دفتر|فدراسیون|مرکز|انجمن|بنیاد|شبکه)(?: [{_L}]+){{1,6}}?)"

@@ -142,6 +142,9 @@ def snapshot(data: Path) -> dict:
         (cid, text, tuple(sorted(meta.items())))
         for cid, text, meta in zip(ids, got["documents"], got["metadatas"])
     }
+    names = {c.name for c in client.list_collections()}  # the multilingual space (index/bridge.py), per language
+    bridge = sorted(cid for name in names if name.startswith("chunks-multilingual-")
+                    for cid in client.get_collection(name).get(include=[])["ids"])
     catalog = Catalog(data / "catalog.sqlite3")
     try:
         documents = catalog.documents()
@@ -156,6 +159,7 @@ def snapshot(data: Path) -> dict:
         "entries": entries,
         "counts": counts,
         "bm25": sorted(KeywordIndex(data / "bm25")._ids),
+        "bridge": bridge,
     }
 
 
@@ -172,6 +176,7 @@ def check_consistent(state: dict) -> None:
         per_doc[d] = per_doc.get(d, 0) + 1
     assert {d["id"]: d["chunks"] for d in state["documents"]} == per_doc
     assert state["bm25"] == sorted(state["ids"])
+    assert state["bridge"] == sorted(state["ids"]), "the multilingual space does not hold exactly the chunks"
     assert len(state["bm25"]) == len(set(state["bm25"]))
 
 
@@ -209,3 +214,4 @@ def test_killed_ingest_resumes_to_the_clean_result(tmp_path, corpus, clean, mome
     assert state["entries"] == clean["entries"]
     assert state["counts"] == clean["counts"]
     assert state["bm25"] == clean["bm25"]
+    assert state["bridge"] == clean["bridge"]

@@ -188,3 +188,20 @@ def test_persian_readers_are_linear_on_hostile_text(hostile):
     fa.asks_list(hostile), fa.dates(hostile, "2025-12-01"), fa.names(hostile), fa.people(hostile)
     fa.question_kind(hostile), fa.organisation(hostile, hostile), kind_of(hostile, True), detect(hostile)
     assert time.perf_counter() - started < 0.05
+
+
+def test_a_persian_speaker_reported_but_never_introduced_is_resolved():
+    """"مرادی گفت …" twice, never "name, role": "this official" is Moradi; a body or a pronoun that opens reported
+    sentences is no one's name."""
+    from index.attribute import people, speaker
+
+    text = ("مرادی گفت انبار جدید در بندر ساخته می‌شود.\n"
+            "جمعیت گفت کمک‌ها ادامه دارد.\n"
+            "مرادی همچنین گفت دو قایق تازه خریده شده است.\n"
+            "جمعیت افزود که داوطلبان آموزش دیده‌اند.\n"
+            "وی افزود که کار تا پاییز تمام می‌شود.\n"
+            "این مقام بر اهمیت آموزش داوطلبان تأکید کرد.\n")
+    assert fa.speakers(text) == ["مرادی"]
+    start = text.index("این مقام")
+    who = speaker(text, start, text.index("\n", start), people(text))
+    assert who is not None and who.person.surname == "مرادی" and not who.named_in_sentence
