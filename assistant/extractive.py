@@ -166,13 +166,13 @@ class ExtractiveAnswerer:
     def _similarities(self, probe: Probe, candidates: list[Candidate]) -> np.ndarray:
         """Each sentence's similarity to the question: by the main model when it reads both, else by the
         multilingual one, put on the main model's scale (index.bridge)."""
-        main = probe.main
         similarities = np.zeros(len(candidates), dtype=np.float32)
-        for i, c in enumerate(candidates):
-            if main is not None and (probe.crossing is None or c.language == MAIN_LANGUAGE or c.crossing is None):
-                similarities[i] = float(c.vector @ main)
-            elif probe.crossing is not None and c.crossing is not None:
-                similarities[i] = on_main_scale(float(c.crossing @ probe.crossing), probe.language, c.language)
+        if probe.main is not None:
+            similarities[:] = np.vstack([c.vector for c in candidates]) @ np.asarray(probe.main, dtype=np.float32)
+        if probe.crossing is not None:
+            for i, c in enumerate(candidates):
+                if c.crossing is not None and (probe.main is None or c.language != MAIN_LANGUAGE):
+                    similarities[i] = on_main_scale(float(c.crossing @ probe.crossing), probe.language, c.language)
         return similarities
 
     def _score(self, q: Question, weights: dict[str, float], candidates: list[Candidate], probe: Probe):

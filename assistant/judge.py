@@ -29,6 +29,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Sequence
 
 import numpy as np
@@ -83,11 +84,12 @@ class Reading:
 
     def held_across(self, word: str, sentence: str) -> bool:
         """Does a sentence in another language hold this word: the same number or acronym, or the same name?"""
-        if stem(word) in {stem(w) for w in words(sentence)}:
+        stems, persian, capitalised = _read(sentence)
+        if stem(word) in stems:
             return True
         if word.isascii():  # a name of the question, by its consonants
-            return word.lower() in self.named and any(fa.same_name(word, w) for w in words(sentence) if not w.isascii())
-        return any(fa.same_name(w, word) for w in re.findall(r"\b[A-Z][a-z]{2,}\b", sentence))
+            return word.lower() in self.named and any(fa.same_name(word, w) for w in persian)
+        return any(fa.same_name(w, word) for w in capitalised)
 
     def share(self, weights: dict[str, float], sentence: str, sentence_language: str) -> float:
         """The share of the question's weight a sentence of another language holds, the uncheckable words half."""
@@ -101,6 +103,15 @@ class Reading:
             elif not self.checkable(word, sentence_language):
                 held += self.UNKNOWN * w
         return held / total
+
+
+@lru_cache(maxsize=4096)
+def _read(sentence: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """A sentence's stems, its words in another script than Latin, and its capitalised Latin words: read once for all
+    the question's words checked against it."""
+    found = words(sentence)
+    return (frozenset(stem(w) for w in found), tuple(w for w in found if not w.isascii()),
+            tuple(re.findall(r"\b[A-Z][a-z]{2,}\b", sentence)))
 
 
 @dataclass(frozen=True)

@@ -71,12 +71,11 @@ class Bridge:
 
     def add(self, documents: Sequence[tuple[Document, Sequence[Chunk]]], vectors: np.ndarray) -> None:
         """Each chunk's vector into its language's collection (`vectors`: one row per chunk, in order)."""
-        rows = [(document, c, vectors[i]) for i, (document, c) in
-                enumerate((document, c) for document, chunks in documents for c in chunks)]
+        rows = [(document, c, chunk_language(c)) for document, chunks in documents for c in chunks]
         for code, store in self.stores.items():
-            mine = [(document, c, v) for document, c, v in rows if chunk_language(c) == code]
+            mine = [i for i, (_, _, lang) in enumerate(rows) if lang == code]
             if mine:
-                store.add([(document, [c]) for document, c, _ in mine], np.vstack([v for _, _, v in mine]))
+                store.add([(rows[i][0], [rows[i][1]]) for i in mine], vectors[mine])
         self._foreign = None
 
     def delete(self, doc_id: str) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpora import write_corpus
+
 REPORT = """---
 title: Water trucking in Sistan
 type: news
@@ -37,11 +39,7 @@ language: fa
 
 @pytest.fixture()
 def corpus(tmp_path) -> Path:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "water-trucking.md").write_text(REPORT, encoding="utf-8")
-    (folder / "alborz-meeting.fa.md").write_text(NOTES, encoding="utf-8")
-    return folder
+    return write_corpus(tmp_path / "docs", {"water-trucking.md": REPORT, "alborz-meeting.fa.md": NOTES})
 
 
 def _assistant(tmp_path, corpus, **settings):

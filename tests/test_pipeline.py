@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.corpora import write_corpus
+
 NOTES = """---
 title: Harbour logistics meeting
 type: meeting-notes
@@ -60,11 +62,7 @@ class Counting:
 
 @pytest.fixture()
 def corpus(tmp_path) -> Path:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "harbour-meeting.md").write_text(NOTES, encoding="utf-8")
-    (folder / "flood-update.md").write_text(REPORT, encoding="utf-8")
-    return folder
+    return write_corpus(tmp_path / "docs", {"harbour-meeting.md": NOTES, "flood-update.md": REPORT})
 
 
 def _open(tmp_path, corpus, embedder, **settings):
